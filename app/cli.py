@@ -1,0 +1,103 @@
+"""The ``motcua`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+
+def _demo_file(name: str) -> Path:
+    return Path(str(resources.files("app") / "demo" / name))
+
+
+async def migrate() -> None:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    from app.db import enable_sqlite_wal
+
+    result = await run_forwards(app_name="all")
+    if not result.success:
+        raise SystemExit(f"Lỗi khi nâng cấp cơ sở dữ liệu: {result.message}")
+    enable_sqlite_wal()
+
+
+async def import_catalogue_file(path: Path, effective_on: date) -> None:
+    from app.domain.catalogue_import import CatalogueInvalid
+    from app.services.catalogue_import import import_catalogue
+
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise SystemExit(f"Không đọc được tệp {path}: {exc}") from exc
+    try:
+        summary = await import_catalogue(document, effective_on)
+    except CatalogueInvalid as exc:
+        print(f"Tệp {path} có {len(exc.problems)} lỗi, không nạp gì:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        raise SystemExit(1) from exc
+    print(f"Đã nạp danh mục thủ tục: {summary}.")
+
+
+async def seed_demo(if_empty: bool) -> None:
+    from app.models import Procedure
+    from app.services.agencies import load_agencies
+
+    if if_empty and await Procedure.count().run() > 0:
+        print("Cơ sở dữ liệu đã có dữ liệu, giữ nguyên.")
+        return
+    levels, agencies = await load_agencies(json.loads(_demo_file("agencies.json").read_text()))
+    print(f"Đã nạp {levels} cấp hành chính và {agencies} cơ quan mẫu.")
+    await import_catalogue_file(_demo_file("catalogue.json"), date.today())
+
+
+def serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from app.settings import get_settings
+
+    settings = get_settings()
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers or settings.workers,
+        log_level="info",
+        proxy_headers=True,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="motcua", description="Cổng dịch vụ công Một Cửa")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_serve = sub.add_parser("serve", help="chạy cổng (nhiều tiến trình)")
+    p_serve.add_argument("--host")
+    p_serve.add_argument("--port", type=int)
+    p_serve.add_argument("--workers", type=int)
+    sub.add_parser("migrate", help="tạo/nâng cấp cơ sở dữ liệu")
+    p_seed = sub.add_parser("seed-demo", help="nạp cơ quan và danh mục thủ tục mẫu")
+    p_seed.add_argument("--if-empty", action="store_true", help="bỏ qua nếu đã có dữ liệu")
+    p_import = sub.add_parser("import-catalogue", help="nạp danh mục thủ tục từ tệp JSON")
+    p_import.add_argument("file", type=Path)
+    p_import.add_argument(
+        "--effective-on", type=date.fromisoformat, default=None, help="ngày hiệu lực (YYYY-MM-DD)"
+    )
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        serve(args)
+    elif args.command == "migrate":
+        asyncio.run(migrate())
+    elif args.command == "seed-demo":
+        asyncio.run(seed_demo(args.if_empty))
+    elif args.command == "import-catalogue":
+        asyncio.run(import_catalogue_file(args.file, args.effective_on or date.today()))
+
+
+if __name__ == "__main__":
+    main()

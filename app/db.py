@@ -1,0 +1,31 @@
+"""Database engine selection and SQLite tuning."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from piccolo.engine.base import Engine
+
+from app.settings import get_settings
+
+
+def make_engine() -> Engine:
+    settings = get_settings()
+    if settings.is_postgres:
+        from piccolo.engine.postgres import PostgresEngine
+
+        return PostgresEngine(config={"dsn": settings.database_url})
+    from piccolo.engine.sqlite import SQLiteEngine
+
+    path = settings.sqlite_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SQLiteEngine(path=str(path), timeout=10)
+
+
+def enable_sqlite_wal() -> None:
+    """WAL lets several workers read while one writes; the setting persists in the file."""
+    settings = get_settings()
+    if settings.is_postgres:
+        return
+    with sqlite3.connect(settings.sqlite_path) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")

@@ -1,0 +1,1 @@
+"""Pure domain rules: no web framework, no database, no I/O."""

@@ -1,0 +1,79 @@
+"""Application factory: lists routers and plugins, nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Request, Response
+from litestar.config.compression import CompressionConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.exceptions import HTTPException, NotFoundException
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.response import Template
+from litestar.types import ControllerRouterHandler
+
+from app import templating
+from app.routes.public import PublicController
+from app.routes.static import static_file
+from app.settings import get_settings
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
+    ),
+}
+
+
+@asynccontextmanager
+async def database(app: Litestar) -> AsyncIterator[None]:
+    from app.piccolo_conf import DB
+
+    pool = get_settings().is_postgres
+    if pool:
+        await DB.start_connection_pool()
+    try:
+        yield
+    finally:
+        if pool:
+            await DB.close_connection_pool()
+
+
+async def add_security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def http_error(request: Request, exc: Exception) -> Response[Any]:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    return Template(
+        "pages/error.html",
+        context={"status": status, "detail": getattr(exc, "detail", "")},
+        status_code=status,
+    )
+
+
+def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> Litestar:
+    settings = get_settings()
+    return Litestar(
+        route_handlers=[PublicController, static_file, *extra_route_handlers],
+        template_config=templating.template_config(TEMPLATE_DIR),
+        csrf_config=CSRFConfig(secret=settings.secret_key, cookie_httponly=False),
+        compression_config=CompressionConfig(
+            backend="gzip", gzip_compress_level=6, minimum_size=500, exclude="^/static/"
+        ),
+        plugins=[HTMXPlugin()],
+        lifespan=[database],
+        after_request=add_security_headers,
+        exception_handlers={NotFoundException: http_error, HTTPException: http_error},
+        openapi_config=None,
+    )

@@ -1,0 +1,103 @@
+"""Public pages: home, catalogue, procedure detail and form downloads."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Request, Response, get
+from litestar.exceptions import NotFoundException
+from litestar.params import Parameter
+from litestar.response import Template
+
+from app.domain.search import tokens
+from app.routes._render import render
+from app.services.catalogue import Filters, get_catalogue
+from app.services.form_pdf import form_pdf
+
+PAGE_CACHE = "public, max-age=60"
+
+
+def _int_or_none(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+class PublicController(Controller):
+    path = "/"
+
+    @get("/", name="public.home")
+    async def home(self, request: Request) -> Template:
+        catalogue = await get_catalogue()
+        return Template(
+            "pages/public/home.html",
+            context={
+                "catalogue": catalogue,
+                "most_used": catalogue.most_used(6),
+                "by_sector": catalogue.grouped_by_sector(),
+                "by_level": catalogue.count_by_level(),
+            },
+        )
+
+    @get("/thu-tuc", name="public.catalogue")
+    async def catalogue(
+        self,
+        request: Request,
+        q: Annotated[str, Parameter(query="q", max_length=200)] = "",
+        sector: Annotated[str, Parameter(query="linh_vuc", max_length=60)] = "",
+        level: Annotated[str, Parameter(query="cap", max_length=20)] = "",
+        service_level: Annotated[str, Parameter(query="muc_do", max_length=2)] = "",
+        fee: Annotated[str, Parameter(query="phi", max_length=4)] = "",
+        page: Annotated[str, Parameter(query="trang", max_length=6)] = "1",
+    ) -> Template:
+        catalogue = await get_catalogue()
+        filters = Filters(
+            q=q.strip(),
+            sector=sector,
+            level=level,
+            service_level=_int_or_none(service_level),
+            fee=fee if fee in ("co", "mien") else "",
+            page=_int_or_none(page) or 1,
+        )
+        result = catalogue.search(filters)
+        return render(
+            request,
+            "pages/public/catalogue.html",
+            "partials/catalogue/results.html",
+            {"catalogue": catalogue, "filters": filters, "result": result},
+        )
+
+    @get("/thu-tuc/{code:str}", name="public.procedure")
+    async def procedure(self, code: str) -> Template:
+        catalogue = await get_catalogue()
+        procedure = catalogue.get(code)
+        if procedure is None:
+            raise NotFoundException("Không tìm thấy thủ tục")
+        return Template(
+            "pages/public/procedure.html",
+            context={"catalogue": catalogue, "procedure": procedure},
+        )
+
+    @get("/thu-tuc/{code:str}/mau/{position:int}", name="public.form_download")
+    async def form_download(self, code: str, position: int) -> Response[bytes]:
+        catalogue = await get_catalogue()
+        procedure = catalogue.get(code)
+        component = (
+            next(
+                (c for c in procedure.components if c["position"] == position and c["template"]),
+                None,
+            )
+            if procedure
+            else None
+        )
+        if component is None:
+            raise NotFoundException("Không tìm thấy mẫu đơn")
+        template = component["template"]
+        body = form_pdf(template, procedure.name, procedure.implementing_agency)
+        slug = "-".join(tokens(template["tieu_de"]))[:80] or "mau-don"
+        return Response(
+            body,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'attachment; filename="{slug}.pdf"',
+                "Cache-Control": PAGE_CACHE,
+            },
+        )

@@ -1,0 +1,1 @@
+"""Services: the only layer that opens transactions and does I/O."""

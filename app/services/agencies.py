@@ -1,0 +1,60 @@
+"""Agency reference data: levels and the agency tree, upserted by key and code."""
+
+from __future__ import annotations
+
+from app.models import Agency, AgencyLevel
+
+
+class AgencyDataInvalid(Exception):
+    pass
+
+
+async def load_agencies(document: dict) -> tuple[int, int]:
+    """Upsert levels by key and agencies by code; parents must come before children."""
+    levels = document.get("levels", [])
+    agencies = document.get("agencies", [])
+    async with Agency._meta.db.transaction():
+        level_ids: dict[str, int] = {}
+        for row in levels:
+            values = {
+                "name": row["name"],
+                "rank": int(row.get("rank", 0)),
+                "is_active": bool(row.get("is_active", True)),
+            }
+            existing = (
+                await AgencyLevel.objects().where(AgencyLevel.key == row["key"]).first().run()
+            )
+            if existing is None:
+                existing = AgencyLevel(key=row["key"], **values)
+            else:
+                for key, value in values.items():
+                    setattr(existing, key, value)
+            await existing.save().run()
+        level_ids = {r["key"]: r["id"] for r in await AgencyLevel.select().run()}
+        codes = {r["code"]: r["id"] for r in await Agency.select(Agency.id, Agency.code).run()}
+        for position, row in enumerate(agencies, start=1):
+            if row.get("level") not in level_ids:
+                raise AgencyDataInvalid(
+                    f"cơ quan thứ {position}: cấp {row.get('level')!r} không có"
+                )
+            parent = row.get("parent")
+            if parent and parent not in codes:
+                raise AgencyDataInvalid(f"cơ quan thứ {position}: cơ quan cha {parent!r} không có")
+            values = {
+                "name": row["name"],
+                "short_name": row.get("short_name", ""),
+                "level": level_ids[row["level"]],
+                "parent": codes.get(parent) if parent else None,
+                "kind": row.get("kind", "peoples_committee"),
+                "address": row.get("address", ""),
+                "phone": row.get("phone", ""),
+            }
+            existing = await Agency.objects().where(Agency.code == row["code"]).first().run()
+            if existing is None:
+                existing = Agency(code=row["code"], **values)
+            else:
+                for key, value in values.items():
+                    setattr(existing, key, value)
+            await existing.save().run()
+            codes[row["code"]] = existing.id
+    return len(levels), len(agencies)

@@ -1,0 +1,299 @@
+"""The catalogue as read by the public pages: an immutable snapshot cached per process.
+
+The snapshot is rebuilt when the ``catalogue_state.version`` row changes (every import bumps
+it) or the day changes (fees have validity dates). The version is checked at most every
+``MOTCUA_CATALOGUE_CACHE_SECONDS``, so a page costs no query at all in the common case, and
+every worker on every machine sees an import within that many seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+
+from app.domain.search import Document, SearchIndex, fold
+from app.models import (
+    Agency,
+    AgencyLevel,
+    CatalogueState,
+    Component,
+    Fee,
+    Procedure,
+    ProcedureLevel,
+    ProcedureSector,
+    Sector,
+)
+from app.settings import get_settings
+
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class SectorView:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class LevelView:
+    id: int
+    key: str
+    name: str
+    rank: int
+
+
+@dataclass
+class ProcedureView:
+    id: int
+    code: str
+    national_code: str | None
+    name: str
+    row: dict
+    sectors: list[SectorView]
+    levels: list[LevelView]
+    components: list[dict]
+    fees: list[dict]
+
+    def __getattr__(self, name: str):
+        try:
+            return self.row[name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
+
+    @property
+    def has_fee(self) -> bool:
+        return any(f["amount_vnd"] != 0 for f in self.fees)
+
+    @property
+    def forms(self) -> list[dict]:
+        return [c for c in self.components if c["template"]]
+
+
+@dataclass(frozen=True)
+class Filters:
+    q: str = ""
+    sector: str = ""
+    level: str = ""
+    service_level: int | None = None
+    fee: str = ""  # "" | "co" | "mien"
+    page: int = 1
+
+    def query(self, page: int | None = None) -> str:
+        """The query string of these filters, for links that keep them (page may change)."""
+        params = {
+            "q": self.q,
+            "linh_vuc": self.sector,
+            "cap": self.level,
+            "muc_do": self.service_level or "",
+            "phi": self.fee,
+            "trang": page if page and page > 1 else "",
+        }
+        return "?" + urlencode({k: v for k, v in params.items() if v})
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.q or self.sector or self.level or self.service_level or self.fee)
+
+
+@dataclass
+class Page:
+    items: list[ProcedureView]
+    total: int
+    page: int
+    pages: int
+
+
+@dataclass
+class Catalogue:
+    version: int
+    on: date
+    home_agency: str
+    procedures: list[ProcedureView]
+    sectors: list[SectorView]
+    levels: list[LevelView]
+    index: SearchIndex = field(repr=False)
+    by_code: dict[str, ProcedureView] = field(repr=False)
+    by_sector: dict[str, set[int]] = field(repr=False)
+    by_level: dict[str, set[int]] = field(repr=False)
+
+    def get(self, code: str) -> ProcedureView | None:
+        return self.by_code.get(code)
+
+    def most_used(self, n: int = 6) -> list[ProcedureView]:
+        return sorted(self.procedures, key=lambda p: (-p.usage_count, p.name))[:n]
+
+    def grouped_by_sector(self) -> list[tuple[SectorView, list[ProcedureView]]]:
+        return [
+            (s, [self.procedures[i] for i in sorted(self.by_sector.get(s.code, ()))])
+            for s in self.sectors
+            if self.by_sector.get(s.code)
+        ]
+
+    def count_by_level(self) -> list[tuple[LevelView, int]]:
+        return [(lv, len(self.by_level.get(lv.key, ()))) for lv in self.levels]
+
+    def search(self, filters: Filters) -> Page:
+        candidates: set[int] | None = None
+        if filters.sector:
+            candidates = set(self.by_sector.get(filters.sector, set()))
+        if filters.level:
+            level_set = self.by_level.get(filters.level, set())
+            candidates = level_set if candidates is None else candidates & level_set
+        keys = self.index.search(filters.q, candidates)
+        items = [self.procedures[k] for k in keys]
+        if filters.service_level:
+            items = [p for p in items if p.service_level == filters.service_level]
+        if filters.fee:
+            wanted = filters.fee == "co"
+            items = [p for p in items if p.has_fee == wanted]
+        pages = max(1, math.ceil(len(items) / PAGE_SIZE))
+        page = min(max(1, filters.page), pages)
+        start = (page - 1) * PAGE_SIZE
+        return Page(items[start : start + PAGE_SIZE], len(items), page, pages)
+
+
+async def _version() -> int:
+    row = await CatalogueState.select(CatalogueState.version).first().run()
+    return row["version"] if row else 0
+
+
+async def build_catalogue(version: int, on: date) -> Catalogue:
+    levels = [
+        LevelView(r["id"], r["key"], r["name"], r["rank"])
+        for r in await AgencyLevel.select()
+        .where(AgencyLevel.is_active == True)  # noqa: E712
+        .order_by(AgencyLevel.rank)
+        .run()
+    ]
+    level_by_id = {lv.id: lv for lv in levels}
+    sectors = [SectorView(r["id"], r["code"], r["name"]) for r in await Sector.select().run()]
+    sectors.sort(key=lambda s: fold(s.name))
+    sector_by_id = {s.id: s for s in sectors}
+    rows = (
+        await Procedure.select()
+        .where(Procedure.valid_to.is_null() | (Procedure.valid_to >= on))
+        .order_by(Procedure.name)
+        .output(load_json=True)
+        .run()
+    )
+    proc_sectors: dict[int, list[SectorView]] = defaultdict(list)
+    for r in await ProcedureSector.select().order_by(ProcedureSector.position).run():
+        proc_sectors[r["procedure"]].append(sector_by_id[r["sector"]])
+    proc_levels: dict[int, list[LevelView]] = defaultdict(list)
+    for r in await ProcedureLevel.select().run():
+        if r["level"] in level_by_id:
+            proc_levels[r["procedure"]].append(level_by_id[r["level"]])
+    components: dict[int, list[dict]] = defaultdict(list)
+    for r in await Component.select().order_by(Component.position).output(load_json=True).run():
+        components[r["procedure"]].append(r)
+    fees: dict[int, list[dict]] = defaultdict(list)
+    fee_rows = (
+        await Fee.select()
+        .where(
+            (Fee.valid_from.is_null() | (Fee.valid_from <= on))
+            & (Fee.valid_to.is_null() | (Fee.valid_to >= on))
+        )
+        .order_by(Fee.position)
+        .run()
+    )
+    for r in fee_rows:
+        fees[r["procedure"]].append(r)
+    rows.sort(key=lambda r: fold(r["name"]))
+    procedures = [
+        ProcedureView(
+            id=r["id"],
+            code=r["code"],
+            national_code=r["national_code"],
+            name=r["name"],
+            row=r,
+            sectors=proc_sectors[r["id"]],
+            levels=sorted(proc_levels[r["id"]], key=lambda lv: lv.rank),
+            components=components[r["id"]],
+            fees=fees[r["id"]],
+        )
+        for r in rows
+    ]
+    by_sector: dict[str, set[int]] = defaultdict(set)
+    by_level: dict[str, set[int]] = defaultdict(set)
+    for i, p in enumerate(procedures):
+        for s in p.sectors:
+            by_sector[s.code].add(i)
+        for lv in p.levels:
+            by_level[lv.key].add(i)
+    index = SearchIndex.build(
+        Document(
+            key=i,
+            title=p.name,
+            body=" ".join([p.code, p.national_code or "", *(s.name for s in p.sectors)]),
+            weight=p.usage_count,
+        )
+        for i, p in enumerate(procedures)
+    )
+    root = (
+        await Agency.select(Agency.name)
+        .where(Agency.parent.is_null())
+        .order_by(Agency.id)
+        .first()
+        .run()
+    )
+    return Catalogue(
+        version=version,
+        on=on,
+        home_agency=root["name"] if root else "",
+        procedures=procedures,
+        sectors=[s for s in sectors if by_sector.get(s.code)],
+        levels=levels,
+        index=index,
+        by_code={p.code: p for p in procedures},
+        by_sector=dict(by_sector),
+        by_level=dict(by_level),
+    )
+
+
+class CatalogueCache:
+    """Read-through cache of the catalogue snapshot for this process."""
+
+    def __init__(self, max_age: float):
+        self.max_age = max_age
+        self._catalogue: Catalogue | None = None
+        self._checked_at = -math.inf
+        self._lock = asyncio.Lock()
+
+    def invalidate(self) -> None:
+        self._checked_at = -math.inf
+
+    async def get(self, today: date | None = None) -> Catalogue:
+        today = today or date.today()
+        current = self._catalogue
+        fresh = time.monotonic() - self._checked_at < self.max_age
+        if current is not None and fresh and current.on == today:
+            return current
+        async with self._lock:
+            if self._catalogue is not current and self._catalogue is not None:
+                return self._catalogue
+            version = await _version()
+            if current is None or current.version != version or current.on != today:
+                self._catalogue = await build_catalogue(version, today)
+            self._checked_at = time.monotonic()
+            assert self._catalogue is not None
+            return self._catalogue
+
+
+_cache: CatalogueCache | None = None
+
+
+def catalogue_cache() -> CatalogueCache:
+    global _cache
+    if _cache is None:
+        _cache = CatalogueCache(get_settings().catalogue_cache_seconds)
+    return _cache
+
+
+async def get_catalogue() -> Catalogue:
+    return await catalogue_cache().get()

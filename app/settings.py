@@ -1,0 +1,67 @@
+"""Configuration read once from MOTCUA_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    data_dir: Path
+    secret_key: str
+    host: str
+    port: int
+    workers: int
+    catalogue_cache_seconds: float
+    portal_name: str
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The SQLite file named by ``sqlite:///path`` (relative paths are kept relative)."""
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+
+def _secret_key(data_dir: Path) -> str:
+    """MOTCUA_SECRET_KEY, or a key generated once and kept in the data directory.
+
+    Every worker and every machine sharing MOTCUA_DATA_DIR reads the same file, so signed
+    values stay valid across processes.
+    """
+    key = os.environ.get("MOTCUA_SECRET_KEY")
+    if key:
+        return key
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        candidate = secrets.token_urlsafe(48)
+        try:
+            with path.open("x") as fh:
+                fh.write(candidate)
+        except FileExistsError:
+            pass
+    return path.read_text().strip()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    env = os.environ.get
+    data_dir = Path(env("MOTCUA_DATA_DIR", "var/data"))
+    return Settings(
+        database_url=env("MOTCUA_DATABASE_URL", "sqlite:///var/motcua.sqlite3"),
+        data_dir=data_dir,
+        secret_key=_secret_key(data_dir),
+        host=env("MOTCUA_HOST", "127.0.0.1"),
+        port=int(env("MOTCUA_PORT", "8000")),
+        workers=int(env("MOTCUA_WORKERS", "2")),
+        catalogue_cache_seconds=float(env("MOTCUA_CATALOGUE_CACHE_SECONDS", "1")),
+        portal_name=env("MOTCUA_PORTAL_NAME", "Cổng dịch vụ công Một Cửa"),
+    )

@@ -1,0 +1,42 @@
+"""Jinja environment: the globals and filters every template may use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from app.domain import catalogue_labels as labels
+from app.domain.levels import (
+    ONLINE_LEVEL_LABELS,
+    SERVICE_LEVEL_LABELS,
+    SERVICE_LEVEL_MEANINGS,
+    OnlineLevel,
+    ServiceLevel,
+)
+from app.routes.static import static_url
+from app.settings import get_settings
+
+
+def _configure(engine: JinjaTemplateEngine) -> None:
+    env = engine.engine
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+    env.globals.update(
+        static_url=static_url,
+        portal_name=get_settings().portal_name,
+        labels=labels,
+        time_limit_label=labels.time_limit_label,
+        service_level_label=lambda n: SERVICE_LEVEL_LABELS[ServiceLevel(n)],
+        service_level_meaning=lambda n: SERVICE_LEVEL_MEANINGS[ServiceLevel(n)],
+        online_level_label=lambda v: ONLINE_LEVEL_LABELS[OnlineLevel(v)],
+        service_levels=list(ServiceLevel),
+    )
+    env.filters["vnd"] = labels.format_vnd
+
+
+def template_config(directory: Path) -> TemplateConfig:
+    return TemplateConfig(
+        directory=directory, engine=JinjaTemplateEngine, engine_callback=_configure
+    )
