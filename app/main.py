@@ -37,7 +37,8 @@ SECURITY_HEADERS = {
 async def database(app: Litestar) -> AsyncIterator[None]:
     from app.piccolo_conf import DB
 
-    pool = get_settings().is_postgres
+    settings = get_settings()
+    pool = settings.is_postgres and settings.db_pool
     if pool:
         await DB.start_connection_pool()
     try:

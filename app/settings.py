@@ -17,6 +17,7 @@ class Settings:
     host: str
     port: int
     workers: int
+    db_pool: bool
     catalogue_cache_seconds: float
     portal_name: str
 
@@ -62,6 +63,7 @@ def get_settings() -> Settings:
         host=env("MOTCUA_HOST", "127.0.0.1"),
         port=int(env("MOTCUA_PORT", "8000")),
         workers=int(env("MOTCUA_WORKERS", "2")),
+        db_pool=env("MOTCUA_DB_POOL", "1") != "0",
         catalogue_cache_seconds=float(env("MOTCUA_CATALOGUE_CACHE_SECONDS", "1")),
         portal_name=env("MOTCUA_PORTAL_NAME", "Cổng dịch vụ công Một Cửa"),
     )

@@ -78,7 +78,7 @@ class Component(Table, tablename="component"):
     quantity = Integer(default=1)
     requirement = Varchar(length=20, default="required")  # required | when_applicable | optional
     note = Text(default="")
-    template = JSON(null=True, default=None)  # {"title": ..., "sections": [...]}
+    template = JSON(null=True, default=None)  # {"tieu_de": ..., "muc": [{"tieu_de", "truong"}]}
 
 
 class Fee(Table, tablename="fee"):

@@ -1,0 +1,48 @@
+"""Test environment shared by tests/ and e2e/: a throw-away database and data directory.
+
+MOTCUA_TEST_DATABASE_URL selects a PostgreSQL database (CI); otherwise a temporary SQLite file.
+The variables are set before any ``app`` module reads its settings.
+"""
+
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_TMP = Path(tempfile.mkdtemp(prefix="motcua-test-"))
+os.environ["MOTCUA_DATA_DIR"] = str(_TMP / "data")
+os.environ["MOTCUA_DATABASE_URL"] = (
+    os.environ.get("MOTCUA_TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.sqlite3'}"
+)
+os.environ["MOTCUA_SECRET_KEY"] = "test-secret-key"
+os.environ["MOTCUA_DB_POOL"] = "0"
+os.environ["MOTCUA_CATALOGUE_CACHE_SECONDS"] = "0"
+
+
+def _motcua(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "app.cli", *args], check=True, capture_output=True)
+
+
+async def _reset_postgres(url: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def demo_db() -> str:
+    """A migrated database holding the demo agencies and catalogue."""
+    url = os.environ["MOTCUA_DATABASE_URL"]
+    if url.startswith("postgres"):
+        asyncio.run(_reset_postgres(url))
+    _motcua("migrate")
+    _motcua("seed-demo")
+    return url
