@@ -6,7 +6,7 @@ from typing import Annotated
 
 from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
 from app.domain.search import tokens
@@ -41,12 +41,12 @@ class PublicController(Controller):
     async def catalogue(
         self,
         request: Request,
-        q: Annotated[str, Parameter(query="q", max_length=200)] = "",
-        sector: Annotated[str, Parameter(query="linh_vuc", max_length=60)] = "",
-        level: Annotated[str, Parameter(query="cap", max_length=20)] = "",
-        service_level: Annotated[str, Parameter(query="muc_do", max_length=2)] = "",
-        fee: Annotated[str, Parameter(query="phi", max_length=4)] = "",
-        page: Annotated[str, Parameter(query="trang", max_length=6)] = "1",
+        q: Annotated[str, QueryParameter(name="q", max_length=200)] = "",
+        sector: Annotated[str, QueryParameter(name="linh_vuc", max_length=60)] = "",
+        level: Annotated[str, QueryParameter(name="cap", max_length=20)] = "",
+        service_level: Annotated[str, QueryParameter(name="muc_do", max_length=2)] = "",
+        fee: Annotated[str, QueryParameter(name="phi", max_length=4)] = "",
+        page: Annotated[str, QueryParameter(name="trang", max_length=6)] = "1",
     ) -> Template:
         catalogue = await get_catalogue()
         filters = Filters(
@@ -66,7 +66,7 @@ class PublicController(Controller):
         )
 
     @get("/thu-tuc/{code:str}", name="public.procedure")
-    async def procedure(self, code: str) -> Template:
+    async def procedure(self, code: FromPath[str]) -> Template:
         catalogue = await get_catalogue()
         procedure = catalogue.get(code)
         if procedure is None:
@@ -77,7 +77,7 @@ class PublicController(Controller):
         )
 
     @get("/thu-tuc/{code:str}/mau/{position:int}", name="public.form_download")
-    async def form_download(self, code: str, position: int) -> Response[bytes]:
+    async def form_download(self, code: FromPath[str], position: FromPath[int]) -> Response[bytes]:
         catalogue = await get_catalogue()
         procedure = catalogue.get(code)
         component = (

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -52,7 +53,7 @@ def static_url(name: str) -> str:
 
 
 @get("/static/{name:path}", name="static", include_in_schema=False, exclude_from_csrf=True)
-async def static_file(request: Request, name: str) -> Response[bytes]:
+async def static_file(request: Request, name: FromPath[str]) -> Response[bytes]:
     asset = ASSETS.get(name.lstrip("/"))
     if asset is None:
         raise NotFoundException()
