@@ -12,10 +12,12 @@ from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.plugins.htmx import HTMXPlugin
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
 from app import templating
+from app.routes._guards import LoginRequired, load_account, login_url
+from app.routes.account import AccountController
 from app.routes.public import PublicController
 from app.routes.static import static_file
 from app.settings import get_settings
@@ -63,10 +65,17 @@ def http_error(request: Request, exc: Exception) -> Response[Any]:
     )
 
 
+def login_redirect(request: Request, exc: Exception) -> Response[Any]:
+    target = login_url(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    if request.headers.get("hx-request"):
+        return Response("", status_code=204, headers={"HX-Redirect": target})
+    return Redirect(target, status_code=303)
+
+
 def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> Litestar:
     settings = get_settings()
     return Litestar(
-        route_handlers=[PublicController, static_file, *extra_route_handlers],
+        route_handlers=[PublicController, AccountController, static_file, *extra_route_handlers],
         template_config=templating.template_config(TEMPLATE_DIR),
         csrf_config=CSRFConfig(secret=settings.secret_key, cookie_httponly=False),
         compression_config=CompressionConfig(
@@ -74,7 +83,12 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
         ),
         plugins=[HTMXPlugin()],
         lifespan=[database],
+        before_request=load_account,
         after_request=add_security_headers,
-        exception_handlers={NotFoundException: http_error, HTTPException: http_error},
+        exception_handlers={
+            LoginRequired: login_redirect,
+            NotFoundException: http_error,
+            HTTPException: http_error,
+        },
         openapi_config=None,
     )

@@ -20,6 +20,18 @@ class Settings:
     db_pool: bool
     catalogue_cache_seconds: float
     portal_name: str
+    argon2_time_cost: int
+    argon2_memory_kib: int
+    hash_concurrency: int
+    max_upload_bytes: int
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str
+    smtp_password: str
+    smtp_starttls: bool
+    mail_from: str
+    base_url: str
+    session_hours: int
 
     @property
     def is_postgres(self) -> bool:
@@ -66,4 +78,17 @@ def get_settings() -> Settings:
         db_pool=env("MOTCUA_DB_POOL", "1") != "0",
         catalogue_cache_seconds=float(env("MOTCUA_CATALOGUE_CACHE_SECONDS", "1")),
         portal_name=env("MOTCUA_PORTAL_NAME", "Cổng dịch vụ công Một Cửa"),
+        # OWASP minimum for argon2id: 19 MiB, t=2, p=1. Never configure below it.
+        argon2_time_cost=max(2, int(env("MOTCUA_ARGON2_TIME_COST", "2"))),
+        argon2_memory_kib=max(19456, int(env("MOTCUA_ARGON2_MEMORY_KIB", "19456"))),
+        hash_concurrency=int(env("MOTCUA_HASH_CONCURRENCY", "2")),
+        max_upload_bytes=int(env("MOTCUA_MAX_UPLOAD_MB", "10")) * 1024 * 1024,
+        smtp_host=env("MOTCUA_SMTP_HOST", "127.0.0.1"),
+        smtp_port=int(env("MOTCUA_SMTP_PORT", "25")),
+        smtp_user=env("MOTCUA_SMTP_USER", ""),
+        smtp_password=env("MOTCUA_SMTP_PASSWORD", ""),
+        smtp_starttls=env("MOTCUA_SMTP_STARTTLS", "0") == "1",
+        mail_from=env("MOTCUA_MAIL_FROM", "Cổng dịch vụ công <khong-tra-loi@motcua.local>"),
+        base_url=env("MOTCUA_BASE_URL", "").rstrip("/"),
+        session_hours=int(env("MOTCUA_SESSION_HOURS", "12")),
     )

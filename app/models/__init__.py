@@ -1,5 +1,6 @@
 """Piccolo tables, one module per aggregate."""
 
+from app.models.account import Citizen, PasswordReset, RateLimit, WebSession
 from app.models.agency import Agency, AgencyLevel
 from app.models.catalogue import (
     CatalogueState,
@@ -10,6 +11,8 @@ from app.models.catalogue import (
     ProcedureSector,
     Sector,
 )
+from app.models.dossier import Attachment, CalendarDay, Dossier, DossierEvent, DossierSequence
+from app.models.messaging import Outbox
 
 TABLES = [
     AgencyLevel,
@@ -21,17 +24,37 @@ TABLES = [
     Component,
     Fee,
     CatalogueState,
+    Citizen,
+    WebSession,
+    PasswordReset,
+    RateLimit,
+    Outbox,
+    Dossier,
+    Attachment,
+    DossierEvent,
+    DossierSequence,
+    CalendarDay,
 ]
 
 __all__ = [
     "TABLES",
     "Agency",
     "AgencyLevel",
+    "Attachment",
+    "CalendarDay",
     "CatalogueState",
+    "Citizen",
     "Component",
+    "Dossier",
+    "DossierEvent",
+    "DossierSequence",
     "Fee",
+    "Outbox",
+    "PasswordReset",
     "Procedure",
     "ProcedureLevel",
     "ProcedureSector",
+    "RateLimit",
     "Sector",
+    "WebSession",
 ]

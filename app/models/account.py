@@ -1,0 +1,51 @@
+"""Accounts: citizens (and later officers), server-side sessions, password resets."""
+
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+
+class Citizen(Table, tablename="citizen"):
+    """A citizen's account; logs in with a phone number or an e-mail address."""
+
+    email = Varchar(length=254, null=True, default=None, unique=True)
+    phone = Varchar(length=15, null=True, default=None, unique=True)
+    password_hash = Varchar(length=255)
+    full_name = Varchar(length=120, default="")
+    citizen_id = Varchar(length=12, default="")  # số định danh cá nhân (CCCD)
+    date_of_birth = Date(null=True, default=None)
+    province_code = Integer(null=True, default=None)
+    ward_code = Integer(null=True, default=None)
+    street = Varchar(length=255, default="")
+    notify_email = Boolean(default=True)
+    notify_sms = Boolean(default=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_login_at = Timestamptz(null=True, default=None)
+
+
+class WebSession(Table, tablename="web_session"):
+    """A login session; only the SHA-256 of the cookie's token is stored."""
+
+    token_hash = Varchar(length=64, unique=True)
+    account_kind = Varchar(length=10, default="citizen")  # citizen | officer
+    account_id = Integer(index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    ip = Varchar(length=45, default="")
+    user_agent = Varchar(length=255, default="")
+
+
+class PasswordReset(Table, tablename="password_reset"):
+    citizen = ForeignKey(references=Citizen, on_delete=OnDelete.cascade)
+    token_hash = Varchar(length=64, unique=True)
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+
+
+class RateLimit(Table, tablename="rate_limit"):
+    """Fixed-window counters shared by every worker: key = purpose:subject:window."""
+
+    key = Varchar(length=200, unique=True)
+    count = Integer(default=0)
+    expires_at = Timestamptz()

@@ -1,0 +1,96 @@
+"""Dossiers (hồ sơ): drafts, submissions, attachments, history and code sequences."""
+
+from piccolo.columns import (
+    JSON,
+    BigInt,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from app.models.account import Citizen
+from app.models.agency import Agency
+from app.models.catalogue import Procedure
+
+
+class Dossier(Table, tablename="dossier"):
+    """A citizen's dossier, from draft to result.
+
+    ``reference`` is the citizen-facing draft reference (no look-alike characters); ``code`` is
+    the official dossier code, issued at submission/receipt, unique.
+    """
+
+    reference = Varchar(length=12, unique=True)
+    code = Varchar(length=40, null=True, default=None, unique=True)
+    procedure = ForeignKey(references=Procedure, on_delete=OnDelete.restrict)
+    procedure_revision = Integer(default=1)
+    citizen = ForeignKey(references=Citizen, null=True, on_delete=OnDelete.restrict)
+    receiving_agency = ForeignKey(references=Agency, null=True, on_delete=OnDelete.restrict)
+    resolving_agency = ForeignKey(references=Agency, null=True, on_delete=OnDelete.restrict)
+    status = Varchar(length=30, default="draft", index=True)
+    channel = Varchar(length=10, default="online")  # online | counter | post
+    answers = JSON(default={})
+    current_step = Varchar(length=40, default="")
+    applicant_name = Varchar(length=120, default="")
+    applicant_id_number = Varchar(length=12, default="")
+    applicant_phone = Varchar(length=15, default="")
+    applicant_email = Varchar(length=254, default="")
+    rules = JSON(default={})  # time limit and fees in force at submission
+    delivery_method = Varchar(length=10, default="desk")  # desk | post | online
+    is_priority = Boolean(default=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+    submitted_at = Timestamptz(null=True, default=None)
+    received_at = Timestamptz(null=True, default=None)
+    due_at = Timestamptz(null=True, default=None, index=True)
+    finished_at = Timestamptz(null=True, default=None)
+
+
+class Attachment(Table, tablename="attachment"):
+    """A file of a dossier, stored under MOTCUA_DATA_DIR by its SHA-256."""
+
+    token = Varchar(length=32, unique=True)  # unguessable id used in URLs
+    dossier = ForeignKey(references=Dossier, on_delete=OnDelete.cascade)
+    field_key = Varchar(length=40)
+    component_position = Integer(null=True, default=None)
+    sha256 = Varchar(length=64, index=True)
+    size = BigInt()
+    media_type = Varchar(length=60)
+    original_name = Varchar(length=255, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class DossierEvent(Table, tablename="dossier_event"):
+    """Append-only history: every transition of every dossier."""
+
+    dossier = ForeignKey(references=Dossier, on_delete=OnDelete.cascade)
+    at = Timestamptz(default=TimestamptzNow())
+    actor_kind = Varchar(length=10)  # citizen | officer | system
+    actor_id = Integer(null=True, default=None)
+    action = Varchar(length=40)
+    from_status = Varchar(length=30)
+    to_status = Varchar(length=30)
+    note = Text(default="")
+
+
+class DossierSequence(Table, tablename="dossier_sequence"):
+    """The daily sequence of dossier codes per receiving agency (Circular 01/2018 Art. 19)."""
+
+    key = Varchar(length=60, unique=True)  # agency code + receipt date
+    last_value = Integer(default=0)
+
+
+class CalendarDay(Table, tablename="calendar_day"):
+    """Official overrides of the working-day calendar: swapped days, extra days off."""
+
+    day = Date(unique=True)
+    is_working_day = Boolean()
+    reason = Varchar(length=255, default="")
+    source = Varchar(length=255, default="")

@@ -1,0 +1,44 @@
+"""Who is asking: the session cookie, loaded once per request, and the guards that need it."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from litestar import Request
+from litestar.exceptions import NotAuthorizedException
+
+from app.models import Citizen
+from app.services.sessions import COOKIE, read_session
+
+
+async def load_account(request: Request) -> None:
+    """before_request hook: put the logged-in account (or None) on ``request.state.account``."""
+    request.state.account = None
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return
+    info = await read_session(token)
+    if info is None:
+        return
+    if info.account_kind == "citizen":
+        request.state.account = await Citizen.objects().where(Citizen.id == info.account_id).first()
+
+
+class LoginRequired(NotAuthorizedException):
+    """Raised for pages that need a citizen's login; answered with a redirect to the login page."""
+
+
+def current_citizen(request: Request) -> Citizen:
+    account = getattr(request.state, "account", None)
+    if not isinstance(account, Citizen):
+        raise LoginRequired()
+    return account
+
+
+def login_url(next_path: str) -> str:
+    return f"/dang-nhap?tiep={quote(next_path, safe='/')}"
+
+
+def client_address(request: Request) -> str:
+    """The client's address (uvicorn applies X-Forwarded-For from trusted proxies)."""
+    return request.client.host if request.client else "unknown"

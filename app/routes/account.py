@@ -1,0 +1,163 @@
+"""Citizen accounts: register, log in and out, reset a forgotten password, profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.di import Provide
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from app.models import Citizen
+from app.routes._guards import client_address, current_citizen
+from app.services import accounts
+from app.services.sessions import COOKIE, close_session, open_session
+from app.settings import get_settings
+
+
+def _safe_next(value: str | None) -> str:
+    """Only same-site paths: never redirect to another host after login."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/ho-so"
+
+
+def _session_cookie(token: str) -> Cookie:
+    return Cookie(
+        key=COOKIE,
+        value=token,
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().base_url.startswith("https"),
+        max_age=get_settings().session_hours * 3600,
+        path="/",
+    )
+
+
+async def _form(request: Request) -> dict[str, str]:
+    data = await request.form()
+    return {k: v for k, v in data.items() if isinstance(v, str)}
+
+
+def _page(name: str, context: dict[str, Any], status_code: int = 200) -> Template:
+    return Template(f"pages/account/{name}.html", context=context, status_code=status_code)
+
+
+def _link_base(request: Request) -> str:
+    return get_settings().base_url or str(request.base_url).rstrip("/")
+
+
+class AccountController(Controller):
+    path = "/"
+
+    @get("/dang-ky", name="account.register")
+    async def register_form(self) -> Template:
+        return _page("register", {"values": {}, "errors": {}})
+
+    @post("/dang-ky", name="account.register.submit")
+    async def register(self, request: Request) -> Response:
+        form = await _form(request)
+        try:
+            citizen = await accounts.register(
+                form.get("ho_ten", ""),
+                form.get("dinh_danh", ""),
+                form.get("mat_khau", ""),
+                form.get("nhap_lai", ""),
+            )
+        except accounts.FormErrors as exc:
+            values = {k: v for k, v in form.items() if not k.startswith("mat_khau")}
+            return _page("register", {"values": values, "errors": exc.errors}, exc.status_code)
+        token = await open_session(
+            "citizen", citizen.id, client_address(request), request.headers.get("user-agent", "")
+        )
+        response = Redirect("/tai-khoan?moi=1", status_code=303)
+        response.cookies.append(_session_cookie(token))
+        return response
+
+    @get("/dang-nhap", name="account.login")
+    async def login_form(self, request: Request) -> Template:
+        return _page(
+            "login",
+            {"values": {}, "errors": {}, "next": _safe_next(request.query_params.get("tiep"))},
+        )
+
+    @post("/dang-nhap", name="account.login.submit")
+    async def login(self, request: Request) -> Response:
+        form = await _form(request)
+        next_path = _safe_next(form.get("tiep"))
+        try:
+            citizen = await accounts.authenticate(
+                form.get("dinh_danh", ""), form.get("mat_khau", ""), client_address(request)
+            )
+        except accounts.FormErrors as exc:
+            values = {"dinh_danh": form.get("dinh_danh", "")}
+            context = {"values": values, "errors": exc.errors, "next": next_path}
+            return _page("login", context, exc.status_code)
+        token = await open_session(
+            "citizen",
+            citizen.id,
+            client_address(request),
+            request.headers.get("user-agent", ""),
+            old_token=request.cookies.get(COOKIE, ""),
+        )
+        response = Redirect(next_path, status_code=303)
+        response.cookies.append(_session_cookie(token))
+        return response
+
+    @post("/dang-xuat", name="account.logout")
+    async def logout(self, request: Request) -> Response:
+        token = request.cookies.get(COOKIE)
+        if token:
+            await close_session(token)
+        response = Redirect("/", status_code=303)
+        response.delete_cookie(COOKIE, path="/")
+        return response
+
+    @get("/quen-mat-khau", name="account.forgot")
+    async def forgot_form(self) -> Template:
+        return _page("forgot", {"values": {}, "errors": {}, "sent": False})
+
+    @post("/quen-mat-khau", name="account.forgot.submit")
+    async def forgot(self, request: Request) -> Template:
+        form = await _form(request)
+        try:
+            await accounts.request_reset(
+                form.get("dinh_danh", ""), client_address(request), _link_base(request)
+            )
+        except accounts.FormErrors as exc:
+            return _page(
+                "forgot", {"values": form, "errors": exc.errors, "sent": False}, exc.status_code
+            )
+        return _page("forgot", {"values": {}, "errors": {}, "sent": True})
+
+    @get("/dat-lai-mat-khau/{token:str}", name="account.reset")
+    async def reset_form(self, token: FromPath[str]) -> Template:
+        valid = await accounts.reset_is_valid(token)
+        return Template(
+            "pages/account/reset.html",
+            context={"token": token, "errors": {}, "valid": valid},
+            status_code=200 if valid else 410,
+            headers={"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"},
+        )
+
+    @post("/dat-lai-mat-khau/{token:str}", name="account.reset.submit")
+    async def reset(self, request: Request, token: FromPath[str]) -> Response:
+        form = await _form(request)
+        try:
+            await accounts.reset_password(token, form.get("mat_khau", ""), form.get("nhap_lai", ""))
+        except accounts.FormErrors as exc:
+            valid = exc.status_code != 410
+            context = {"token": token, "errors": exc.errors, "valid": valid}
+            return Template(
+                "pages/account/reset.html",
+                context=context,
+                status_code=exc.status_code,
+                headers={"Referrer-Policy": "no-referrer"},
+            )
+        return Redirect("/dang-nhap?da_doi=1", status_code=303)
+
+    @get("/tai-khoan", name="account.profile", dependencies={"citizen": Provide(current_citizen)})
+    async def profile(self, request: Request, citizen: Citizen) -> Template:
+        return _page("profile", {"citizen": citizen, "errors": {}, "values": {}, "saved": False})

@@ -1,0 +1,181 @@
+"""Citizen accounts: registration, login with rate limits and rehash, password reset."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from piccolo.columns.combination import Where
+
+from app.domain.accounts import Identifier, parse_identifier, password_problem
+from app.models import Citizen, PasswordReset
+from app.services import outbox, rate_limit
+from app.services.passwords import burn_time, hash_password, verify_password
+from app.services.sessions import close_all_sessions
+from app.settings import get_settings
+
+LOGIN_PER_ACCOUNT = rate_limit.Limit("login-account", 5, 15 * 60)
+LOGIN_PER_ADDRESS = rate_limit.Limit("login-address", 30, 15 * 60)
+RESET_PER_ADDRESS = rate_limit.Limit("reset-address", 5, 60 * 60)
+REGISTER_PER_ADDRESS = rate_limit.Limit("register-address", 10, 60 * 60)
+RESET_HOURS = 1
+
+
+@dataclass
+class FormErrors(Exception):
+    errors: dict[str, str] = field(default_factory=dict)
+    status_code: int = 422
+
+
+def _where(identifier: Identifier) -> Where:
+    column = Citizen.email if identifier.kind == "email" else Citizen.phone
+    return column == identifier.value
+
+
+async def register(full_name: str, login: str, password: str, confirm: str) -> Citizen:
+    errors: dict[str, str] = {}
+    full_name = " ".join(full_name.split())
+    if not full_name:
+        errors["ho_ten"] = "Vui lòng nhập họ và tên"
+    elif len(full_name) > 120:
+        errors["ho_ten"] = "Họ và tên dài tối đa 120 ký tự"
+    identifier = parse_identifier(login)
+    if identifier is None:
+        errors["dinh_danh"] = "Nhập số điện thoại di động (10 số) hoặc địa chỉ e-mail hợp lệ"
+    problem = password_problem(password, identifier.value if identifier else "")
+    if problem:
+        errors["mat_khau"] = problem
+    elif password != confirm:
+        errors["nhap_lai"] = "Mật khẩu nhập lại không khớp"
+    if not errors and identifier and await Citizen.exists().where(_where(identifier)).run():
+        errors["dinh_danh"] = (
+            "Số điện thoại hoặc e-mail này đã có tài khoản. Hãy đăng nhập hoặc lấy lại mật khẩu."
+        )
+    if errors:
+        raise FormErrors(errors)
+    assert identifier is not None
+    citizen = Citizen(
+        full_name=full_name,
+        password_hash=await hash_password(password),
+        **{identifier.kind: identifier.value},
+    )
+    await citizen.save().run()
+    return citizen
+
+
+async def authenticate(login: str, password: str, address: str) -> Citizen:
+    """The citizen for these credentials, counting failures per account and per address."""
+    identifier = parse_identifier(login)
+    subject = identifier.value if identifier else login.strip().lower()[:100]
+    for limit, who in ((LOGIN_PER_ADDRESS, address), (LOGIN_PER_ACCOUNT, subject)):
+        verdict = await rate_limit.check(limit, who)
+        if not verdict.allowed:
+            minutes = max(1, -(-verdict.retry_after // 60))
+            raise FormErrors(
+                {
+                    "_": "Bạn đã đăng nhập sai quá nhiều lần. "
+                    f"Vui lòng thử lại sau {minutes} phút hoặc lấy lại mật khẩu."
+                },
+                status_code=429,
+            )
+    citizen = None
+    if identifier is not None:
+        citizen = await Citizen.objects().where(_where(identifier)).first().run()
+    if citizen is None:
+        await burn_time(password)
+        ok, needs_rehash = False, False
+    else:
+        ok, needs_rehash = await verify_password(citizen.password_hash, password)
+    if not ok:
+        await rate_limit.hit(LOGIN_PER_ADDRESS, address)
+        await rate_limit.hit(LOGIN_PER_ACCOUNT, subject)
+        raise FormErrors({"_": "Số điện thoại/e-mail hoặc mật khẩu không đúng"}, status_code=401)
+    assert citizen is not None
+    values: dict = {Citizen.last_login_at: datetime.now(UTC)}
+    if needs_rehash:
+        values[Citizen.password_hash] = await hash_password(password)
+    await Citizen.update(values).where(Citizen.id == citizen.id).run()
+    await rate_limit.reset(LOGIN_PER_ACCOUNT, subject)
+    return citizen
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def request_reset(login: str, address: str, link_base: str) -> None:
+    """E-mail a one-time link if the account exists and has an e-mail; say nothing either way."""
+    verdict = await rate_limit.hit(RESET_PER_ADDRESS, address)
+    if not verdict.allowed:
+        raise FormErrors(
+            {"_": "Bạn đã yêu cầu quá nhiều lần. Vui lòng thử lại sau ít phút."}, status_code=429
+        )
+    identifier = parse_identifier(login)
+    if identifier is None:
+        raise FormErrors({"dinh_danh": "Nhập số điện thoại hoặc e-mail đã đăng ký"})
+    citizen = await Citizen.objects().where(_where(identifier)).first().run()
+    if citizen is None or not citizen.email:
+        return
+    token = secrets.token_urlsafe(32)
+    async with Citizen._meta.db.transaction():
+        await (
+            PasswordReset(
+                citizen=citizen.id,
+                token_hash=_digest(token),
+                expires_at=datetime.now(UTC) + timedelta(hours=RESET_HOURS),
+            )
+            .save()
+            .run()
+        )
+        await outbox.enqueue(
+            "email",
+            citizen.email,
+            "Đặt lại mật khẩu tài khoản dịch vụ công",
+            f"Xin chào {citizen.full_name},\n\n"
+            "Bạn (hoặc ai đó) vừa yêu cầu đặt lại mật khẩu. Mở liên kết sau trong vòng "
+            f"{RESET_HOURS} giờ để đặt mật khẩu mới:\n\n{link_base}/dat-lai-mat-khau/{token}\n\n"
+            "Nếu không phải bạn yêu cầu, hãy bỏ qua thư này; mật khẩu của bạn không đổi.\n\n"
+            f"{get_settings().portal_name}",
+            dedupe_key=f"reset:{_digest(token)}",
+        )
+
+
+async def reset_is_valid(token: str) -> bool:
+    row = (
+        await PasswordReset.select(PasswordReset.expires_at, PasswordReset.used_at)
+        .where(PasswordReset.token_hash == _digest(token))
+        .first()
+        .run()
+    )
+    return bool(row) and row["used_at"] is None and row["expires_at"] > datetime.now(UTC)
+
+
+async def reset_password(token: str, password: str, confirm: str) -> int:
+    """Set a new password with a valid token (once); every open session is closed."""
+    row = (
+        await PasswordReset.select().where(PasswordReset.token_hash == _digest(token)).first().run()
+    )
+    now = datetime.now(UTC)
+    if row is None or row["used_at"] is not None or row["expires_at"] <= now:
+        raise FormErrors({"_": "Liên kết đã hết hạn hoặc đã được dùng. Vui lòng yêu cầu lại."}, 410)
+    problem = password_problem(password)
+    if problem:
+        raise FormErrors({"mat_khau": problem})
+    if password != confirm:
+        raise FormErrors({"nhap_lai": "Mật khẩu nhập lại không khớp"})
+    used = (
+        await PasswordReset.update({PasswordReset.used_at: now})
+        .where((PasswordReset.id == row["id"]) & PasswordReset.used_at.is_null())
+        .returning(PasswordReset.id)
+        .run()
+    )
+    if not used:
+        raise FormErrors({"_": "Liên kết đã được dùng. Vui lòng yêu cầu lại."}, 410)
+    new_hash = await hash_password(password)
+    await (
+        Citizen.update({Citizen.password_hash: new_hash}).where(Citizen.id == row["citizen"]).run()
+    )
+    await close_all_sessions("citizen", row["citizen"])
+    return row["citizen"]

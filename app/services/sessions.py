@@ -1,0 +1,74 @@
+"""Server-side sessions: the cookie holds a random token, the database its SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from app.models import WebSession
+from app.settings import get_settings
+
+COOKIE = "motcua_session"
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    account_kind: str
+    account_id: int
+    expires_at: datetime
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def open_session(
+    account_kind: str, account_id: int, ip: str = "", user_agent: str = "", old_token: str = ""
+) -> str:
+    """A new session for the account; the previous token (if any) stops working (rotation)."""
+    if old_token:
+        await close_session(old_token)
+    token = secrets.token_urlsafe(32)
+    await (
+        WebSession(
+            token_hash=_digest(token),
+            account_kind=account_kind,
+            account_id=account_id,
+            expires_at=datetime.now(UTC) + timedelta(hours=get_settings().session_hours),
+            ip=ip[:45],
+            user_agent=user_agent[:255],
+        )
+        .save()
+        .run()
+    )
+    return token
+
+
+async def read_session(token: str) -> SessionInfo | None:
+    if not token:
+        return None
+    row = (
+        await WebSession.select(
+            WebSession.account_kind, WebSession.account_id, WebSession.expires_at
+        )
+        .where(WebSession.token_hash == _digest(token))
+        .first()
+        .run()
+    )
+    if row is None or row["expires_at"] <= datetime.now(UTC):
+        return None
+    return SessionInfo(row["account_kind"], row["account_id"], row["expires_at"])
+
+
+async def close_session(token: str) -> None:
+    await WebSession.delete().where(WebSession.token_hash == _digest(token)).run()
+
+
+async def close_all_sessions(account_kind: str, account_id: int) -> None:
+    await (
+        WebSession.delete()
+        .where((WebSession.account_kind == account_kind) & (WebSession.account_id == account_id))
+        .run()
+    )
