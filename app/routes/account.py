@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -158,6 +158,10 @@ class AccountController(Controller):
             )
         return Redirect("/dang-nhap?da_doi=1", status_code=303)
 
-    @get("/tai-khoan", name="account.profile", dependencies={"citizen": Provide(current_citizen)})
-    async def profile(self, request: Request, citizen: Citizen) -> Template:
+    @get(
+        "/tai-khoan",
+        name="account.profile",
+        dependencies={"citizen": Provide(current_citizen, sync_to_thread=False)},
+    )
+    async def profile(self, request: Request, citizen: NamedDependency[Citizen]) -> Template:
         return _page("profile", {"citizen": citizen, "errors": {}, "values": {}, "saved": False})
