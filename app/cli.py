@@ -54,6 +54,37 @@ async def seed_demo(if_empty: bool) -> None:
     levels, agencies = await load_agencies(json.loads(_demo_file("agencies.json").read_text()))
     print(f"Đã nạp {levels} cấp hành chính và {agencies} cơ quan mẫu.")
     await import_catalogue_file(_demo_file("catalogue.json"), date.today())
+    from app.services.demo import load_demo_accounts
+
+    citizens, officers = await load_demo_accounts(
+        json.loads(_demo_file("accounts.json").read_text(encoding="utf-8"))
+    )
+    print(f"Đã tạo {citizens} tài khoản công dân và {officers} tài khoản cán bộ mẫu.")
+
+
+async def create_officer_command(args: argparse.Namespace) -> None:
+    import getpass
+
+    from app.services.accounts import FormErrors
+    from app.services.officers import OfficerInput, create_officer
+
+    password = args.password or getpass.getpass("Mật khẩu: ")
+    try:
+        officer = await create_officer(
+            OfficerInput(
+                username=args.username,
+                full_name=args.full_name,
+                agency_code=args.agency,
+                roles=tuple(args.roles.split(",")),
+                password=password,
+                email=args.email or "",
+            )
+        )
+    except FormErrors as exc:
+        for field, message in exc.errors.items():
+            print(f"  - {field}: {message}", file=sys.stderr)
+        raise SystemExit(1) from exc
+    print(f"Đã tạo cán bộ {officer.username} ({', '.join(officer.roles)}).")
 
 
 def serve(args: argparse.Namespace) -> None:
@@ -88,6 +119,19 @@ def main(argv: list[str] | None = None) -> None:
     p_import.add_argument(
         "--effective-on", type=date.fromisoformat, default=None, help="ngày hiệu lực (YYYY-MM-DD)"
     )
+    p_officer = sub.add_parser("create-officer", help="tạo tài khoản cán bộ")
+    p_officer.add_argument("username")
+    p_officer.add_argument("--full-name", required=True)
+    p_officer.add_argument(
+        "--agency", required=True, help="mã định danh cơ quan, ví dụ 000.00.31.H99"
+    )
+    p_officer.add_argument(
+        "--roles",
+        required=True,
+        help="receptionist,specialist,leader,administrator (phân cách bởi dấu phẩy)",
+    )
+    p_officer.add_argument("--email")
+    p_officer.add_argument("--password", help="bỏ trống để nhập an toàn")
     args = parser.parse_args(argv)
     if args.command == "serve":
         serve(args)
@@ -95,6 +139,8 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(migrate())
     elif args.command == "seed-demo":
         asyncio.run(seed_demo(args.if_empty))
+    elif args.command == "create-officer":
+        asyncio.run(create_officer_command(args))
     elif args.command == "import-catalogue":
         asyncio.run(import_catalogue_file(args.file, args.effective_on or date.today()))
 

@@ -38,6 +38,11 @@ class Settings:
         return self.database_url.startswith(("postgres://", "postgresql://"))
 
     @property
+    def public_url(self) -> str:
+        """The portal's address for links in messages and QR codes."""
+        return self.base_url or f"http://{self.host}:{self.port}"
+
+    @property
     def sqlite_path(self) -> Path:
         """The SQLite file named by ``sqlite:///path`` (relative paths are kept relative)."""
         return Path(self.database_url.removeprefix("sqlite:///"))

@@ -1,6 +1,6 @@
 """Piccolo tables, one module per aggregate."""
 
-from app.models.account import Citizen, PasswordReset, RateLimit, WebSession
+from app.models.account import Citizen, Officer, PasswordReset, RateLimit, WebSession
 from app.models.agency import Agency, AgencyLevel
 from app.models.catalogue import (
     CatalogueState,
@@ -25,6 +25,7 @@ TABLES = [
     Fee,
     CatalogueState,
     Citizen,
+    Officer,
     WebSession,
     PasswordReset,
     RateLimit,
@@ -49,6 +50,7 @@ __all__ = [
     "DossierEvent",
     "DossierSequence",
     "Fee",
+    "Officer",
     "Outbox",
     "PasswordReset",
     "Procedure",

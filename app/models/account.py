@@ -1,9 +1,11 @@
 """Accounts: citizens (and later officers), server-side sessions, password resets."""
 
-from piccolo.columns import Boolean, Date, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, Date, ForeignKey, Integer, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
+
+from app.models.agency import Agency
 
 
 class Citizen(Table, tablename="citizen"):
@@ -49,3 +51,17 @@ class RateLimit(Table, tablename="rate_limit"):
     key = Varchar(length=200, unique=True)
     count = Integer(default=0)
     expires_at = Timestamptz()
+
+
+class Officer(Table, tablename="officer"):
+    """An officer of an agency, with one or more roles (receptionist, specialist, leader, admin)."""
+
+    username = Varchar(length=60, unique=True)
+    password_hash = Varchar(length=255)
+    full_name = Varchar(length=120)
+    agency = ForeignKey(references=Agency, on_delete=OnDelete.restrict)
+    roles = JSON(default=[])
+    email = Varchar(length=254, default="")
+    phone = Varchar(length=15, default="")
+    is_active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())

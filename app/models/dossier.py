@@ -15,7 +15,7 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from app.models.account import Citizen
+from app.models.account import Citizen, Officer
 from app.models.agency import Agency
 from app.models.catalogue import Procedure
 
@@ -34,6 +34,8 @@ class Dossier(Table, tablename="dossier"):
     citizen = ForeignKey(references=Citizen, null=True, on_delete=OnDelete.restrict)
     receiving_agency = ForeignKey(references=Agency, null=True, on_delete=OnDelete.restrict)
     resolving_agency = ForeignKey(references=Agency, null=True, on_delete=OnDelete.restrict)
+    current_agency = ForeignKey(references=Agency, null=True, on_delete=OnDelete.restrict)
+    assigned_officer = ForeignKey(references=Officer, null=True, on_delete=OnDelete.set_null)
     status = Varchar(length=30, default="draft", index=True)
     channel = Varchar(length=10, default="online")  # online | counter | post
     answers = JSON(default={})
@@ -45,6 +47,15 @@ class Dossier(Table, tablename="dossier"):
     rules = JSON(default={})  # time limit and fees in force at submission
     delivery_method = Varchar(length=10, default="desk")  # desk | post | online
     is_priority = Boolean(default=False)
+    has_processing_started = Boolean(default=False)
+    pre_supplement_count = Integer(default=0)
+    supplement_count = Integer(default=0)
+    extension_count = Integer(default=0)
+    is_rejection = Boolean(default=False)
+    is_delivery_recorded = Boolean(default=False)
+    missing_items = JSON(default=[])  # the one complete list of what is missing
+    status_note = Text(default="")  # reason shown to the citizen (refusal, supplement, apology)
+    clock_stopped_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
     submitted_at = Timestamptz(null=True, default=None)

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from litestar import Request
 from litestar.exceptions import NotAuthorizedException
 
-from app.models import Citizen
+from app.models import Citizen, Officer
 from app.services.sessions import COOKIE, read_session
 
 
@@ -22,6 +22,14 @@ async def load_account(request: Request) -> None:
         return
     if info.account_kind == "citizen":
         request.state.account = await Citizen.objects().where(Citizen.id == info.account_id).first()
+    elif info.account_kind == "officer":
+        request.state.account = (
+            await Officer.objects()
+            .where(
+                (Officer.id == info.account_id) & (Officer.is_active == True)  # noqa: E712
+            )
+            .first()
+        )
 
 
 class LoginRequired(NotAuthorizedException):

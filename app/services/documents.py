@@ -67,18 +67,24 @@ def receipt_pdf(data: ReceiptData) -> bytes:
     pdf.set_font("NotoSans", "", 7.5)
     pdf.multi_cell(half, 3.6, data.parent_agency.upper(), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("NotoSans", "B", 7.5)
-    pdf.multi_cell(half, 3.6, data.receiving_agency.upper(), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        half, 3.6, data.receiving_agency.upper(), align="C", new_x="LMARGIN", new_y="NEXT"
+    )
     left_bottom = pdf.get_y()
     pdf.set_xy(pdf.l_margin + half, top)
     pdf.set_font("NotoSans", "B", 7.5)
-    pdf.cell(w - half, 3.6, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C", new_x="LEFT", new_y="NEXT")
+    pdf.cell(
+        w - half, 3.6, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C", new_x="LEFT", new_y="NEXT"
+    )
     pdf.cell(w - half, 3.6, "Độc lập - Tự do - Hạnh phúc", align="C", new_x="LEFT", new_y="NEXT")
     pdf.set_font("NotoSans", "", 7.5)
     place = f"{data.place}, ngày" if data.place else "Ngày"
     pdf.cell(w - half, 3.6, f"{place} {data.received_at:%d/%m/%Y}", align="C")
     pdf.set_y(max(left_bottom, pdf.get_y() + 4) + 3)
     pdf.set_font("NotoSans", "B", 10.5)
-    pdf.cell(w, 5.5, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        w, 5.5, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", align="C", new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.set_font("NotoSans", "B", 9)
     pdf.cell(w, 5, f"Mã hồ sơ: {data.code}", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1.5)

@@ -1,0 +1,65 @@
+"""Messages to the citizen on every change they need to know about, through the outbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain import dossier_flow as flow
+from app.models import Citizen
+from app.services import outbox
+from app.services.calendar import to_local
+from app.services.tracking_links import tracking_url
+
+A = flow.Action
+
+# What the citizen is told, per action; {code}, {due} and {note} are filled in.
+MESSAGES: dict[flow.Action, str] = {
+    A.SUBMIT: "Hồ sơ {code} đã được nộp trực tuyến. Ngày hẹn trả dự kiến: {due}.",
+    A.RECEIVE: "Hồ sơ {code} đã được tiếp nhận. Ngày hẹn trả kết quả: {due}.",
+    A.REQUEST_PRE_SUPPLEMENT: "Hồ sơ {code} cần bổ sung trước khi tiếp nhận: {note}",
+    A.REQUEST_SUPPLEMENT: "Hồ sơ {code} cần bổ sung: {note}",
+    A.REFUSE: "Hồ sơ {code} bị từ chối tiếp nhận. Lý do: {note}",
+    A.APPROVE: "Hồ sơ {code} đã có kết quả.",
+    A.REJECT: "Hồ sơ {code} không được giải quyết. Lý do: {note}",
+    A.RETURN_RESULT: "Kết quả hồ sơ {code} đã được trả.",
+    A.EXTEND: "Xin lỗi: hồ sơ {code} chậm so với hẹn. Ngày hẹn mới: {due}. Lý do: {note}",
+    A.HALT: "Hồ sơ {code} đã dừng xử lý. Lý do: {note}",
+    A.WITHDRAW: "Hồ sơ {code} đã được rút theo yêu cầu của bạn.",
+    A.SUPPLY: "Hồ sơ {code}: đã nhận phần bổ sung của bạn.",
+}
+
+
+def _recipients(row: dict[str, Any], citizen: dict[str, Any] | None) -> list[tuple[str, str]]:
+    if citizen is not None:
+        out = []
+        if citizen["notify_email"] and citizen["email"]:
+            out.append(("email", citizen["email"]))
+        if citizen["notify_sms"] and citizen["phone"]:
+            out.append(("sms", citizen["phone"]))
+        return out
+    return [
+        (channel, address)
+        for channel, address in (("email", row["applicant_email"]), ("sms", row["applicant_phone"]))
+        if address
+    ]
+
+
+async def on_transition(row: dict[str, Any], action: flow.Action) -> int:
+    """Queue one message per chosen channel; called inside the transition's transaction."""
+    template = MESSAGES.get(action)
+    if template is None or not row.get("code"):
+        return 0
+    citizen = None
+    if row.get("citizen"):
+        citizen = await Citizen.select().where(Citizen.id == row["citizen"]).first().run()
+    due = to_local(row["due_at"]).strftime("%H:%M %d/%m/%Y") if row.get("due_at") else "—"
+    text = template.format(code=row["code"], due=due, note=row.get("status_note") or "")
+    link = tracking_url(row["code"])
+    queued = 0
+    for channel, address in _recipients(row, citizen):
+        body = f"{text}\nTra cứu: {link}"
+        subject = f"[Dịch vụ công] Hồ sơ {row['code']}"
+        key = f"dossier:{row['id']}:{action.value}:{row['updated_at'].isoformat()}:{channel}"
+        if await outbox.enqueue(channel, address, subject, body, key):
+            queued += 1
+    return queued

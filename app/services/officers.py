@@ -1,0 +1,102 @@
+"""Officer accounts: created by an administrator, bound to an agency, with roles."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from app.domain.accounts import password_problem
+from app.domain.dossier_flow import Role
+from app.models import Agency, Officer
+from app.services import rate_limit
+from app.services.accounts import LOGIN_PER_ADDRESS, FormErrors
+from app.services.passwords import burn_time, hash_password, verify_password
+
+OFFICER_ROLES = (Role.RECEPTIONIST, Role.SPECIALIST, Role.LEADER, Role.ADMINISTRATOR)
+LOGIN_PER_OFFICER = rate_limit.Limit("login-officer", 5, 15 * 60)
+
+
+@dataclass(frozen=True)
+class OfficerInput:
+    username: str
+    full_name: str
+    agency_code: str
+    roles: tuple[str, ...]
+    password: str
+    email: str = ""
+
+
+async def create_officer(data: OfficerInput) -> Officer:
+    errors: dict[str, str] = {}
+    username = data.username.strip().lower()
+    if not username or not username.replace(".", "").replace("_", "").isalnum():
+        errors["ten_dang_nhap"] = "Tên đăng nhập chỉ gồm chữ không dấu, số, dấu chấm, gạch dưới"
+    elif await Officer.exists().where(Officer.username == username).run():
+        errors["ten_dang_nhap"] = "Tên đăng nhập đã được dùng"
+    if not data.full_name.strip():
+        errors["ho_ten"] = "Vui lòng nhập họ và tên"
+    agency = await Agency.select(Agency.id).where(Agency.code == data.agency_code).first().run()
+    if agency is None:
+        errors["co_quan"] = "Không có cơ quan với mã này"
+    roles = [r for r in data.roles if r in {role.value for role in OFFICER_ROLES}]
+    if not roles or len(roles) != len(data.roles):
+        errors["vai_tro"] = "Chọn ít nhất một vai trò hợp lệ"
+    problem = password_problem(data.password, username)
+    if problem:
+        errors["mat_khau"] = problem
+    if errors:
+        raise FormErrors(errors)
+    officer = Officer(
+        username=username,
+        full_name=data.full_name.strip(),
+        agency=agency["id"],
+        roles=roles,
+        email=data.email.strip(),
+        password_hash=await hash_password(data.password),
+    )
+    await officer.save().run()
+    return officer
+
+
+async def authenticate_officer(username: str, password: str, address: str) -> Officer:
+    subject = username.strip().lower()[:60]
+    for limit, who in ((LOGIN_PER_ADDRESS, address), (LOGIN_PER_OFFICER, subject)):
+        verdict = await rate_limit.check(limit, who)
+        if not verdict.allowed:
+            minutes = max(1, -(-verdict.retry_after // 60))
+            raise FormErrors(
+                {"_": f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút."}, 429
+            )
+    officer = (
+        await Officer.objects()
+        .where(
+            (Officer.username == subject) & (Officer.is_active == True)  # noqa: E712
+        )
+        .first()
+        .run()
+    )
+    if officer is None:
+        await burn_time(password)
+        ok, rehash = False, False
+    else:
+        ok, rehash = await verify_password(officer.password_hash, password)
+    if not ok:
+        await rate_limit.hit(LOGIN_PER_ADDRESS, address)
+        await rate_limit.hit(LOGIN_PER_OFFICER, subject)
+        raise FormErrors({"_": "Tên đăng nhập hoặc mật khẩu không đúng"}, 401)
+    assert officer is not None
+    if rehash:
+        await (
+            Officer.update({Officer.password_hash: await hash_password(password)})
+            .where(Officer.id == officer.id)
+            .run()
+        )
+    await rate_limit.reset(LOGIN_PER_OFFICER, subject)
+    return officer
+
+
+def officer_roles(officer: Officer | dict) -> set[Role]:
+    roles = officer["roles"] if isinstance(officer, dict) else officer.roles
+    if isinstance(roles, str):
+        roles = json.loads(roles)
+    return {Role(r) for r in roles}

@@ -1,0 +1,198 @@
+"""Applying a dossier transition: load, decide(), compare-and-set, history, notifications.
+
+Everything happens in one transaction; messages go to the outbox in that same transaction and
+are delivered after commit by the delivery worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from app.domain import dossier_flow as flow
+from app.domain.calendar import due_at
+from app.domain.dossier_codes import format_code, sequence_key
+from app.models import Agency, Dossier, DossierEvent
+from app.services import notifications, sequences
+from app.services.calendar import OFFICE_HOURS, local_now, to_local, working_calendar
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: str  # citizen | officer | system
+    id: int | None
+    role: flow.Role
+    agency_id: int | None = None
+
+
+@dataclass
+class Changes:
+    """What an action brings besides its note."""
+
+    officer_id: int | None = None  # assign
+    agency_id: int | None = None  # transfer
+    new_due_on: date | None = None  # extend
+    missing_items: list[str] = field(default_factory=list)  # supplement requests
+
+
+class Conflict(flow.Refused):
+    pass
+
+
+def facts_of(row: dict[str, Any], today: date) -> flow.DossierFacts:
+    due = to_local(row["due_at"]).date() if row["due_at"] else None
+    return flow.DossierFacts(
+        status=flow.Status(row["status"]),
+        today=today,
+        due_on=due,
+        has_processing_started=row["has_processing_started"],
+        pre_supplement_count=row["pre_supplement_count"],
+        supplement_count=row["supplement_count"],
+        extension_count=row["extension_count"],
+        is_rejection=row["is_rejection"],
+        is_delivery_recorded=row["is_delivery_recorded"],
+    )
+
+
+async def issue_code(agency_id: int, on: datetime) -> str:
+    agency = await Agency.select(Agency.code).where(Agency.id == agency_id).first().run()
+    day = to_local(on).date()
+    sequence = await sequences.next_value(sequence_key(agency["code"], day))
+    return format_code(agency["code"], day, sequence)
+
+
+async def compute_due(rules: dict[str, Any], start: datetime) -> datetime | None:
+    calendar = await working_calendar()
+    return due_at(
+        to_local(start),
+        rules.get("time_limit_value"),
+        rules.get("time_limit_unit", "working_day"),
+        calendar,
+        OFFICE_HOURS,
+        rules.get("after_cutoff_next_day", False),
+    )
+
+
+async def _updates(
+    row: dict[str, Any],
+    decision: flow.Decision,
+    action: flow.Action,
+    changes: Changes,
+    now: datetime,
+) -> dict[str, Any]:
+    R = flow.Record
+    updates: dict[str, Any] = {"status": decision.to_status.value, "updated_at": now}
+    records = set(decision.records)
+    if action is flow.Action.SUBMIT:
+        updates["submitted_at"] = now
+        if not row["code"]:
+            updates["code"] = await issue_code(row["receiving_agency"], now)
+        updates["due_at"] = await compute_due(row["rules"], now)
+    if R.ISSUE_RECEIPT in records:
+        start = (
+            row["submitted_at"]
+            if row["channel"] == "online" and action is flow.Action.RECEIVE
+            else now
+        )
+        updates["received_at"] = start
+    if R.RESTART_CLOCK in records:
+        updates["clock_stopped_at"] = None
+        updates["received_at"] = now
+    if R.FIX_DUE_DATE in records:
+        updates["due_at"] = await compute_due(row["rules"], updates.get("received_at") or now)
+    if R.STOP_CLOCK in records:
+        updates["clock_stopped_at"] = now
+    if R.ISSUE_SUPPLEMENT_REQUEST in records:
+        counter = (
+            "pre_supplement_count"
+            if action is flow.Action.REQUEST_PRE_SUPPLEMENT
+            else "supplement_count"
+        )
+        updates[counter] = row[counter] + 1
+        updates["missing_items"] = changes.missing_items
+    if R.EXTEND_DUE_DATE in records and changes.new_due_on:
+        updates["due_at"] = datetime.combine(
+            changes.new_due_on, OFFICE_HOURS.closes_at, OFFICE_HOURS.tz
+        )
+        updates["extension_count"] = row["extension_count"] + 1
+    if action is flow.Action.ASSIGN:
+        updates["has_processing_started"] = True
+        updates["assigned_officer"] = changes.officer_id
+    if action is flow.Action.TRANSFER:
+        updates["current_agency"] = changes.agency_id
+    if action is flow.Action.TRANSFER_BACK:
+        updates["current_agency"] = row["resolving_agency"]
+    if action is flow.Action.REJECT:
+        updates["is_rejection"] = True
+    if action in (flow.Action.APPROVE, flow.Action.REJECT):
+        updates["finished_at"] = now
+    if action is flow.Action.SUPPLY:
+        updates["missing_items"] = []
+    return updates
+
+
+async def transition(
+    dossier_id: int,
+    action: flow.Action,
+    actor: Actor,
+    note: str = "",
+    changes: Changes | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Apply ``action`` to a dossier or raise ``Refused`` (also when someone else was faster)."""
+    changes = changes or Changes()
+    now = now or local_now()
+    async with Dossier._meta.db.transaction():
+        row = (
+            await Dossier.select()
+            .where(Dossier.id == dossier_id)
+            .output(load_json=True)
+            .first()
+            .run()
+        )
+        if row is None:
+            raise flow.Refused("Không tìm thấy hồ sơ")
+        facts = facts_of(row, to_local(now).date())
+        decision = flow.decide(facts, action, actor.role, note, new_due_on=changes.new_due_on)
+        updates = await _updates(row, decision, action, changes, now)
+        if note and any(
+            r in decision.records
+            for r in (
+                flow.Record.ISSUE_REFUSAL,
+                flow.Record.ISSUE_SUPPLEMENT_REQUEST,
+                flow.Record.ISSUE_APOLOGY,
+                flow.Record.ISSUE_HALT_NOTICE,
+            )
+        ):
+            updates["status_note"] = note
+        columns = {Dossier._meta.get_column_by_name(k): v for k, v in updates.items()}
+        done = (
+            await Dossier.update(columns)
+            .where((Dossier.id == dossier_id) & (Dossier.status == row["status"]))
+            .returning(Dossier.id)
+            .run()
+        )
+        if not done:
+            raise Conflict("Hồ sơ vừa được cập nhật bởi người khác. Vui lòng tải lại trang.")
+        await (
+            DossierEvent(
+                dossier=dossier_id,
+                at=now,
+                actor_kind=actor.kind,
+                actor_id=actor.id,
+                action=action.value,
+                from_status=row["status"],
+                to_status=decision.to_status.value,
+                note=note,
+            )
+            .save()
+            .run()
+        )
+        after = {**row, **updates}
+        await notifications.on_transition(after, action)
+    return after
+
+
+def at_closing(d: date) -> datetime:
+    return datetime.combine(d, time(17, 0), OFFICE_HOURS.tz)
