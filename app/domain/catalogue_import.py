@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from app.domain.forms import SchemaInvalid, parse_schema
 from app.domain.levels import OnlineLevel
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
@@ -93,6 +94,7 @@ class ProcedureRecord:
     valid_to: date | None
     components: list[ComponentRecord] = field(default_factory=list)
     fees: list[FeeRecord] = field(default_factory=list)
+    form_schema: dict | None = None  # "bieu_mau", validated by app.domain.forms.parse_schema
 
 
 class _Row:
@@ -258,7 +260,21 @@ def _parse_procedure(row: _Row, known_levels: set[str]) -> ProcedureRecord | Non
     )
     record.components = _components(row, d.get("thanh_phan_ho_so", []))
     record.fees = _fees(row, d.get("phi_le_phi", []))
+    record.form_schema = _form_schema(row, d.get("bieu_mau"), record.components)
     return record
+
+
+def _form_schema(row: _Row, schema: Any, components: list[ComponentRecord]) -> dict | None:
+    """The online application form, checked against this row's dossier components."""
+    if schema is None:
+        return None
+    try:
+        parse_schema(schema, [c.requirement == "required" for c in components])
+    except SchemaInvalid as err:
+        for path, message in err.problems:
+            row.fail(f"bieu_mau.{path}" if path else "bieu_mau", message)
+        return None
+    return schema
 
 
 def _components(row: _Row, items: Any) -> list[ComponentRecord]:

@@ -41,6 +41,7 @@ class Dossier(Table, tablename="dossier"):
     answers = JSON(default={})
     current_step = Varchar(length=40, default="")
     applicant_name = Varchar(length=120, default="")
+    applicant_search = Varchar(length=120, default="", index=True)  # folded name, for search
     applicant_id_number = Varchar(length=12, default="")
     applicant_phone = Varchar(length=15, default="")
     applicant_email = Varchar(length=254, default="")

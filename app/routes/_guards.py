@@ -50,3 +50,14 @@ def login_url(next_path: str) -> str:
 def client_address(request: Request) -> str:
     """The client's address (uvicorn applies X-Forwarded-For from trusted proxies)."""
     return request.client.host if request.client else "unknown"
+
+
+class OfficerLoginRequired(NotAuthorizedException):
+    """Raised for desk pages without an officer's session."""
+
+
+def current_officer(request: Request) -> Officer:
+    account = getattr(request.state, "account", None)
+    if not isinstance(account, Officer):
+        raise OfficerLoginRequired()
+    return account

@@ -39,7 +39,7 @@ async def test_catalogue_filters_by_sector_level_service_level_and_fee(client):
 async def test_htmx_request_gets_only_the_results_fragment(client):
     r = await client.get("/thu-tuc", params={"q": "chung thuc"}, headers={"HX-Request": "true"})
     assert r.status_code == 200
-    assert r.text.lstrip().startswith('<section id="results"')
+    assert r.text.lstrip().startswith('<h2 id="results-heading"')
     assert "<html" not in r.text
     assert "HX-Request" in r.headers["vary"]
 

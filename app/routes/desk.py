@@ -1,0 +1,214 @@
+"""The one-stop desk (/mot-cua): officer login, queues, dossier pages and actions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect, Template
+
+from app.domain import dossier_flow as flow
+from app.models import Agency, Dossier, Officer
+from app.routes._guards import client_address, current_officer
+from app.routes._render import render
+from app.routes.account import _form, _session_cookie
+from app.services import desk, workflow
+from app.services.accounts import FormErrors
+from app.services.dossier_view import load_dossier
+from app.services.officers import authenticate_officer, officer_roles
+from app.services.sessions import COOKIE, open_session
+
+OFFICER = {"officer": Provide(current_officer, sync_to_thread=False)}
+
+
+def role_for(officer: Officer, facts: flow.DossierFacts, action: flow.Action) -> flow.Role | None:
+    """The officer's role that may take ``action`` now, if any."""
+    for role in sorted(officer_roles(officer)):
+        if action in flow.options(facts, role):
+            return role
+    return None
+
+
+def actions_for(officer: Officer, facts: flow.DossierFacts) -> list[flow.Action]:
+    seen: dict[flow.Action, None] = {}
+    for role in sorted(officer_roles(officer)):
+        for action in flow.options(facts, role):
+            seen.setdefault(action)
+    return list(seen)
+
+
+async def _visible_dossier(officer: Officer, dossier_id: int):
+    view = await load_dossier(
+        (Dossier.id == dossier_id) & desk.visible_to(desk.officer_agency(officer)),
+        with_messages=True,
+    )
+    if view is None:
+        raise NotFoundException("Không tìm thấy hồ sơ")
+    return view
+
+
+async def _dossier_context(officer: Officer, view, error: str = "") -> dict[str, Any]:
+    facts = workflow.facts_of(view.row, workflow.local_now().date())
+    agency_id = desk.officer_agency(officer)
+    colleagues = (
+        await Officer.select(Officer.id, Officer.full_name, Officer.roles)
+        .where(
+            (Officer.agency == agency_id) & (Officer.is_active == True)  # noqa: E712
+        )
+        .output(load_json=True)
+        .run()
+    )
+    agencies = await Agency.select(Agency.id, Agency.name).where(Agency.id != agency_id).run()
+    return {
+        "officer": officer,
+        "dossier": view,
+        "actions": actions_for(officer, facts),
+        "specialists": [c for c in colleagues if "specialist" in c["roles"]],
+        "agencies": agencies,
+        "flow": flow,
+        "error": error,
+        "today": facts.today,
+    }
+
+
+class DeskController(Controller):
+    path = "/mot-cua"
+
+    @get("/dang-nhap", name="desk.login")
+    async def login_form(self) -> Template:
+        return Template("pages/desk/login.html", context={"errors": {}, "values": {}})
+
+    @post("/dang-nhap", name="desk.login.submit")
+    async def login(self, request: Request) -> Response:
+        form = await _form(request)
+        try:
+            officer = await authenticate_officer(
+                form.get("ten_dang_nhap", ""), form.get("mat_khau", ""), client_address(request)
+            )
+        except FormErrors as exc:
+            return Template(
+                "pages/desk/login.html",
+                context={
+                    "errors": exc.errors,
+                    "values": {"ten_dang_nhap": form.get("ten_dang_nhap", "")},
+                },
+                status_code=exc.status_code,
+            )
+        token = await open_session(
+            "officer",
+            officer.id,
+            client_address(request),
+            request.headers.get("user-agent", ""),
+            old_token=request.cookies.get(COOKIE, ""),
+        )
+        response = Redirect("/mot-cua", status_code=303)
+        response.cookies.append(_session_cookie(token))
+        return response
+
+    @get("/", name="desk.home", dependencies=OFFICER)
+    async def home(
+        self,
+        request: Request,
+        officer: NamedDependency[Officer],
+        queue: Annotated[str, QueryParameter(name="hang", max_length=20)] = "",
+        q: Annotated[str, QueryParameter(name="q", max_length=100)] = "",
+        page: Annotated[int, QueryParameter(name="trang", ge=1, le=100000)] = 1,
+    ) -> Template:
+        agency_id = desk.officer_agency(officer)
+        roles = officer_roles(officer)
+        default = (
+            "cho-phe-duyet"
+            if flow.Role.LEADER in roles
+            else ("dang-xu-ly" if flow.Role.SPECIALIST in roles else "moi")
+        )
+        queue = queue if queue in desk.QUEUE_BY_KEY else default
+        counts = await desk.queue_counts(agency_id)
+        result = await desk.list_queue(agency_id, queue, q, page)
+        agency = await Agency.select(Agency.name).where(Agency.id == agency_id).first().run()
+        return render(
+            request,
+            "pages/desk/home.html",
+            "partials/desk/queue.html",
+            {
+                "officer": officer,
+                "agency_name": agency["name"],
+                "queues": desk.QUEUES,
+                "counts": counts,
+                "queue": desk.QUEUE_BY_KEY[queue],
+                "q": q,
+                "result": result,
+                "labels": flow.STATUS_LABELS,
+                "now": workflow.local_now(),
+            },
+        )
+
+    @get("/ho-so/{dossier_id:int}", name="desk.dossier", dependencies=OFFICER)
+    async def dossier(
+        self, officer: NamedDependency[Officer], dossier_id: FromPath[int]
+    ) -> Template:
+        view = await _visible_dossier(officer, dossier_id)
+        return Template("pages/desk/dossier.html", context=await _dossier_context(officer, view))
+
+    @post("/ho-so/{dossier_id:int}/xu-ly", name="desk.act", dependencies=OFFICER)
+    async def act(
+        self, request: Request, officer: NamedDependency[Officer], dossier_id: FromPath[int]
+    ) -> Response:
+        view = await _visible_dossier(officer, dossier_id)
+        form = await _form(request)
+        error = ""
+        try:
+            action = flow.Action(form.get("action", ""))
+        except ValueError:
+            action = None
+            error = "Thao tác không hợp lệ."
+        if action is not None:
+            facts = workflow.facts_of(view.row, workflow.local_now().date())
+            role = role_for(officer, facts, action)
+            if role is None:
+                error = "Bạn không thể thực hiện thao tác này với hồ sơ ở trạng thái hiện tại."
+            else:
+                try:
+                    await workflow.transition(
+                        dossier_id,
+                        action,
+                        workflow.Actor("officer", officer.id, role, desk.officer_agency(officer)),
+                        note=form.get("ghi_chu", ""),
+                        changes=_changes(form),
+                    )
+                except flow.Refused as exc:
+                    error = str(exc)
+        if error:
+            context = await _dossier_context(officer, view, error)
+            context["form"] = form
+            return render(
+                request,
+                "pages/desk/dossier.html",
+                "partials/desk/dossier_main.html",
+                context,
+                status_code=422,
+            )
+        if request.headers.get("hx-request"):
+            view = await _visible_dossier(officer, dossier_id)
+            return Template(
+                "partials/desk/dossier_main.html", context=await _dossier_context(officer, view)
+            )
+        return Redirect(f"/mot-cua/ho-so/{dossier_id}", status_code=303)
+
+
+def _changes(form: dict[str, str]) -> workflow.Changes:
+    new_due = form.get("ngay_hen_moi", "")
+    try:
+        new_due_on = date.fromisoformat(new_due) if new_due else None
+    except ValueError:
+        new_due_on = None
+    items = [line.strip() for line in form.get("ghi_chu", "").splitlines() if line.strip()]
+    return workflow.Changes(
+        officer_id=int(form["can_bo"]) if form.get("can_bo", "").isdigit() else None,
+        agency_id=int(form["co_quan"]) if form.get("co_quan", "").isdigit() else None,
+        new_due_on=new_due_on,
+        missing_items=items,
+    )

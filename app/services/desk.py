@@ -1,0 +1,129 @@
+"""The desk's view of dossiers: what an officer may see, queues with counts, search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from piccolo.columns.combination import Where
+from piccolo.query.functions.aggregate import Count
+
+from app.domain.dossier_codes import normalize_code
+from app.domain.dossier_flow import Status
+from app.domain.search import fold
+from app.models import Dossier, Officer
+from app.services.calendar import local_now
+
+S = Status
+OPEN_CLOCK = [S.RECEIVED, S.IN_PROGRESS, S.AWAITING_APPROVAL, S.TRANSFERRED]
+DUE_SOON_HOURS = 48
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str
+    statuses: tuple[Status, ...] = ()
+    due: str = ""  # "" | "soon" | "overdue"
+
+
+QUEUES = (
+    Queue("moi", "Mới nộp, chờ tiếp nhận", (S.SUBMITTED,)),
+    Queue("dang-xu-ly", "Đang xử lý", (S.RECEIVED, S.IN_PROGRESS, S.TRANSFERRED)),
+    Queue("sap-den-han", "Sắp đến hạn", tuple(OPEN_CLOCK), "soon"),
+    Queue("qua-han", "Quá hạn", tuple(OPEN_CLOCK), "overdue"),
+    Queue("cho-bo-sung", "Chờ bổ sung", (S.PRE_SUPPLEMENT, S.SUPPLEMENT_REQUESTED)),
+    Queue("cho-phe-duyet", "Chờ phê duyệt", (S.AWAITING_APPROVAL,)),
+    Queue("tra-ket-qua", "Chờ trả kết quả", (S.RESULT_READY,)),
+    Queue(
+        "da-ket-thuc",
+        "Đã kết thúc",
+        (S.RETURNED, S.REJECTED, S.REFUSED, S.WITHDRAWN, S.HALTED),
+    ),
+)
+QUEUE_BY_KEY = {q.key: q for q in QUEUES}
+
+
+def visible_to(agency_id: int) -> Where:
+    """An officer sees the dossiers received by, resolved by or currently at their agency."""
+    return (
+        (Dossier.receiving_agency == agency_id)
+        | (Dossier.current_agency == agency_id)
+        | (Dossier.resolving_agency == agency_id)
+    ) & (Dossier.status != S.DRAFT.value)
+
+
+def _queue_where(queue: Queue, now: datetime) -> Where:
+    where = Dossier.status.is_in([s.value for s in queue.statuses])
+    if queue.due == "soon":
+        where &= (Dossier.due_at >= now) & (Dossier.due_at < now + timedelta(hours=DUE_SOON_HOURS))
+    elif queue.due == "overdue":
+        where &= Dossier.due_at < now
+    return where
+
+
+async def queue_counts(agency_id: int, now: datetime | None = None) -> dict[str, int]:
+    now = now or local_now()
+    rows = await Dossier.select(Dossier.status, Count(Dossier.id, alias="n")).where(
+        visible_to(agency_id)
+    ).group_by(Dossier.status).run()
+    by_status = {r["status"]: r["n"] for r in rows}
+    counts = {}
+    for queue in QUEUES:
+        if queue.due:
+            counts[queue.key] = await Dossier.count().where(
+                visible_to(agency_id) & _queue_where(queue, now)
+            ).run()
+        else:
+            counts[queue.key] = sum(by_status.get(s.value, 0) for s in queue.statuses)
+    return counts
+
+
+@dataclass
+class QueuePage:
+    rows: list[dict[str, Any]]
+    total: int
+    page: int
+    pages: int
+
+
+async def list_queue(
+    agency_id: int, queue_key: str, q: str = "", page: int = 1, now: datetime | None = None
+) -> QueuePage:
+    now = now or local_now()
+    queue = QUEUE_BY_KEY.get(queue_key, QUEUES[0])
+    where = visible_to(agency_id)
+    if q.strip():
+        text = q.strip()
+        where &= (
+            Dossier.code.like(f"%{normalize_code(text)}%")
+            | Dossier.applicant_search.like(f"%{fold(text)}%")
+            | (Dossier.reference == text.upper())
+        )
+    else:
+        where &= _queue_where(queue, now)
+    total = await Dossier.count().where(where).run()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    order = Dossier.due_at if queue.due or queue.key in ("dang-xu-ly",) else Dossier.submitted_at
+    rows = await Dossier.select(
+        Dossier.id,
+        Dossier.code,
+        Dossier.reference,
+        Dossier.status,
+        Dossier.applicant_name,
+        Dossier.due_at,
+        Dossier.submitted_at,
+        Dossier.channel,
+        Dossier.is_priority,
+        Dossier.procedure.name.as_alias("procedure_name"),
+    ).where(where).order_by(Dossier.is_priority, ascending=False).order_by(order).limit(
+        PAGE_SIZE
+    ).offset((page - 1) * PAGE_SIZE).run()
+    return QueuePage(rows, total, page, pages)
+
+
+def officer_agency(officer: Officer) -> int:
+    return officer.agency if isinstance(officer.agency, int) else officer.agency.id
