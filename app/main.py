@@ -16,8 +16,10 @@ from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
 from app import templating
-from app.routes._guards import LoginRequired, load_account, login_url
+from app.routes._guards import LoginRequired, OfficerLoginRequired, load_account, login_url
 from app.routes.account import AccountController
+from app.routes.citizen import CitizenController, CitizenDossierController
+from app.routes.desk import DeskController, DeskDocumentsController, DeskIntakeController
 from app.routes.public import PublicController
 from app.routes.static import static_file
 from app.settings import get_settings
@@ -72,10 +74,26 @@ def login_redirect(request: Request, exc: Exception) -> Response[Any]:
     return Redirect(target, status_code=303)
 
 
+def desk_login_redirect(request: Request, exc: Exception) -> Response[Any]:
+    if request.headers.get("hx-request"):
+        return Response("", status_code=204, headers={"HX-Redirect": "/mot-cua/dang-nhap"})
+    return Redirect("/mot-cua/dang-nhap", status_code=303)
+
+
 def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> Litestar:
     settings = get_settings()
     return Litestar(
-        route_handlers=[PublicController, AccountController, static_file, *extra_route_handlers],
+        route_handlers=[
+            PublicController,
+            AccountController,
+            CitizenController,
+            CitizenDossierController,
+            DeskController,
+            DeskDocumentsController,
+            DeskIntakeController,
+            static_file,
+            *extra_route_handlers,
+        ],
         template_config=templating.template_config(TEMPLATE_DIR),
         csrf_config=CSRFConfig(secret=settings.secret_key, cookie_httponly=False),
         compression_config=CompressionConfig(
@@ -87,6 +105,7 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
         after_request=add_security_headers,
         exception_handlers={
             LoginRequired: login_redirect,
+            OfficerLoginRequired: desk_login_redirect,
             NotFoundException: http_error,
             HTTPException: http_error,
         },

@@ -8,6 +8,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from app.domain import catalogue_labels as labels
+from app.domain import dossier_flow as flow
 from app.domain.levels import (
     ONLINE_LEVEL_LABELS,
     SERVICE_LEVEL_LABELS,
@@ -16,6 +17,7 @@ from app.domain.levels import (
     ServiceLevel,
 )
 from app.routes.static import static_url
+from app.services.calendar import to_local
 from app.settings import get_settings
 
 
@@ -34,6 +36,20 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         service_levels=list(ServiceLevel),
     )
     env.filters["vnd"] = labels.format_vnd
+    env.filters["local_time"] = lambda v: to_local(v).strftime("%H:%M %d/%m/%Y") if v else ""
+    env.filters["local_date"] = lambda v: to_local(v).strftime("%d/%m/%Y") if v else ""
+    env.globals.update(
+        action_labels=flow.ACTION_LABELS,
+        status_labels=flow.STATUS_LABELS,
+        public_note_actions={
+            "refuse",
+            "request_pre_supplement",
+            "request_supplement",
+            "reject",
+            "extend",
+            "halt",
+        },
+    )
 
 
 def template_config(directory: Path) -> TemplateConfig:

@@ -260,16 +260,25 @@ def _parse_procedure(row: _Row, known_levels: set[str]) -> ProcedureRecord | Non
     )
     record.components = _components(row, d.get("thanh_phan_ho_so", []))
     record.fees = _fees(row, d.get("phi_le_phi", []))
-    record.form_schema = _form_schema(row, d.get("bieu_mau"), record.components)
+    items = d.get("thanh_phan_ho_so", [])
+    readable = isinstance(items, list) and all(isinstance(item, dict) for item in items)
+    record.form_schema = _form_schema(row, d.get("bieu_mau"), record.components, readable)
     return record
 
 
-def _form_schema(row: _Row, schema: Any, components: list[ComponentRecord]) -> dict | None:
-    """The online application form, checked against this row's dossier components."""
+def _form_schema(
+    row: _Row, schema: Any, components: list[ComponentRecord], check_components: bool
+) -> dict | None:
+    """The online application form, checked against this row's dossier components.
+
+    When the components themselves could not be read, their indexes are not checked: that
+    problem is already reported and would otherwise be repeated for every file field.
+    """
     if schema is None:
         return None
+    required = [c.requirement == "required" for c in components]
     try:
-        parse_schema(schema, [c.requirement == "required" for c in components])
+        parse_schema(schema, required if check_components else None)
     except SchemaInvalid as err:
         for path, message in err.problems:
             row.fail(f"bieu_mau.{path}" if path else "bieu_mau", message)

@@ -90,6 +90,7 @@ class DossierEvent(Table, tablename="dossier_event"):
     from_status = Varchar(length=30)
     to_status = Varchar(length=30)
     note = Text(default="")
+    data = JSON(default={})  # what else changed: due dates before/after, assignee, agency
 
 
 class DossierSequence(Table, tablename="dossier_sequence"):

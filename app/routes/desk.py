@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
+import anyio
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
@@ -16,8 +17,10 @@ from app.models import Agency, Dossier, Officer
 from app.routes._guards import client_address, current_officer
 from app.routes._render import render
 from app.routes.account import _form, _session_cookie
-from app.services import desk, workflow
+from app.routes.citizen import attachment_response
+from app.services import desk, desk_documents, intake, outbox, workflow
 from app.services.accounts import FormErrors
+from app.services.catalogue import get_catalogue
 from app.services.dossier_view import load_dossier
 from app.services.officers import authenticate_officer, officer_roles
 from app.services.sessions import COOKIE, open_session
@@ -66,6 +69,8 @@ async def _dossier_context(officer: Officer, view, error: str = "") -> dict[str,
     return {
         "officer": officer,
         "dossier": view,
+        "documents": desk_documents.available(view),
+        "show_actors": True,
         "actions": actions_for(officer, facts),
         "specialists": [c for c in colleagues if "specialist" in c["roles"]],
         "agencies": agencies,
@@ -212,3 +217,107 @@ def _changes(form: dict[str, str]) -> workflow.Changes:
         new_due_on=new_due_on,
         missing_items=items,
     )
+
+
+class DeskDocumentsController(Controller):
+    """Attachments, standard documents and notifications of a dossier, for its officers."""
+
+    path = "/mot-cua/ho-so/{dossier_id:int}"
+    dependencies = OFFICER
+
+    @get("/tep/{token:str}", name="desk.attachment")
+    async def attachment(
+        self, officer: NamedDependency[Officer], dossier_id: FromPath[int], token: FromPath[str]
+    ) -> Response:
+        await _visible_dossier(officer, dossier_id)
+        return await attachment_response(dossier_id, token)
+
+    @get("/phieu/{kind:str}", name="desk.document")
+    async def document(
+        self,
+        request: Request,
+        officer: NamedDependency[Officer],
+        dossier_id: FromPath[int],
+        kind: FromPath[str],
+    ) -> Response:
+        view = await _visible_dossier(officer, dossier_id)
+        doc = await desk_documents.build(kind, view)
+        if doc is None:
+            raise NotFoundException("Hồ sơ chưa có phiếu này")
+        if request.query_params.get("pdf"):
+            body = await anyio.to_thread.run_sync(desk_documents.render_pdf, doc)
+            return Response(
+                body,
+                media_type="application/pdf",
+                headers={
+                    "Content-Disposition": f'attachment; filename="{kind}-{view.code}.pdf"',
+                    "Cache-Control": "private, no-store",
+                },
+            )
+        return Template("pages/documents/desk_document.html", context={"doc": doc})
+
+    @post("/thong-bao/{message_id:int}/gui-lai", name="desk.resend")
+    async def resend(
+        self,
+        officer: NamedDependency[Officer],
+        dossier_id: FromPath[int],
+        message_id: FromPath[int],
+    ) -> Response:
+        await _visible_dossier(officer, dossier_id)
+        await outbox.resend(message_id, f"dossier:{dossier_id}:")
+        return Redirect(f"/mot-cua/ho-so/{dossier_id}#msg-heading", status_code=303)
+
+
+class DeskIntakeController(Controller):
+    path = "/mot-cua/tiep-nhan"
+    dependencies = OFFICER
+
+    @get("/", name="desk.intake")
+    async def form(self, officer: NamedDependency[Officer]) -> Template:
+        _require(officer, flow.Role.RECEPTIONIST)
+        return Template("pages/desk/intake.html", context=await _intake_context({}, {}))
+
+    @post("/", name="desk.intake.submit")
+    async def submit(self, request: Request, officer: NamedDependency[Officer]) -> Response:
+        _require(officer, flow.Role.RECEPTIONIST)
+        data = await request.form()
+        values = {k: v for k, v in data.items() if isinstance(v, str)}
+        form = intake.IntakeForm(
+            procedure_code=values.get("thu_tuc", ""),
+            channel=values.get("kenh", ""),
+            applicant_name=values.get("ho_ten", ""),
+            applicant_id_number=values.get("so_dinh_danh", ""),
+            applicant_phone=values.get("dien_thoai", ""),
+            applicant_email=values.get("thu_dien_tu", ""),
+            applicant_address=values.get("dia_chi", ""),
+            delivery_method=values.get("cach_nhan", ""),
+            received_components=tuple(
+                v for k, v in data.multi_items() if k == "giay_to" and isinstance(v, str)
+            ),
+            note=values.get("ghi_chu", ""),
+        )
+        procedure = (await get_catalogue()).get(form.procedure_code)
+        try:
+            if procedure is None:
+                raise FormErrors(intake.check(form, None))
+            dossier = await intake.register(officer, form, procedure)
+        except FormErrors as exc:
+            context = await _intake_context(values, exc.errors)
+            return Template("pages/desk/intake.html", context=context, status_code=422)
+        return Redirect(f"/mot-cua/ho-so/{dossier['id']}?moi=1", status_code=303)
+
+
+def _require(officer: Officer, role: flow.Role) -> None:
+    if role not in officer_roles(officer):
+        raise PermissionDeniedException("Chức năng dành cho cán bộ tiếp nhận")
+
+
+async def _intake_context(values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
+    catalogue = await get_catalogue()
+    chosen = catalogue.get(values.get("thu_tuc", "")) if values.get("thu_tuc") else None
+    return {
+        "procedures": catalogue.procedures,
+        "chosen": chosen,
+        "values": values,
+        "errors": errors,
+    }

@@ -111,6 +111,7 @@ async def _upsert_procedure(
         "service_level": record.service_level
         or int(service_level_for(record.online_level, has_forms)),
         "usage_count": record.usage_count,
+        "form_schema": getattr(record, "form_schema", None),
         "is_approximate": record.is_approximate,
         "valid_from": record.valid_from or today,
         "valid_to": record.valid_to,

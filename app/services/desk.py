@@ -66,16 +66,19 @@ def _queue_where(queue: Queue, now: datetime) -> Where:
 
 async def queue_counts(agency_id: int, now: datetime | None = None) -> dict[str, int]:
     now = now or local_now()
-    rows = await Dossier.select(Dossier.status, Count(Dossier.id, alias="n")).where(
-        visible_to(agency_id)
-    ).group_by(Dossier.status).run()
+    rows = (
+        await Dossier.select(Dossier.status, Count(Dossier.id, alias="n"))
+        .where(visible_to(agency_id))
+        .group_by(Dossier.status)
+        .run()
+    )
     by_status = {r["status"]: r["n"] for r in rows}
     counts = {}
     for queue in QUEUES:
         if queue.due:
-            counts[queue.key] = await Dossier.count().where(
-                visible_to(agency_id) & _queue_where(queue, now)
-            ).run()
+            counts[queue.key] = (
+                await Dossier.count().where(visible_to(agency_id) & _queue_where(queue, now)).run()
+            )
         else:
             counts[queue.key] = sum(by_status.get(s.value, 0) for s in queue.statuses)
     return counts
@@ -108,20 +111,26 @@ async def list_queue(
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     order = Dossier.due_at if queue.due or queue.key in ("dang-xu-ly",) else Dossier.submitted_at
-    rows = await Dossier.select(
-        Dossier.id,
-        Dossier.code,
-        Dossier.reference,
-        Dossier.status,
-        Dossier.applicant_name,
-        Dossier.due_at,
-        Dossier.submitted_at,
-        Dossier.channel,
-        Dossier.is_priority,
-        Dossier.procedure.name.as_alias("procedure_name"),
-    ).where(where).order_by(Dossier.is_priority, ascending=False).order_by(order).limit(
-        PAGE_SIZE
-    ).offset((page - 1) * PAGE_SIZE).run()
+    rows = (
+        await Dossier.select(
+            Dossier.id,
+            Dossier.code,
+            Dossier.reference,
+            Dossier.status,
+            Dossier.applicant_name,
+            Dossier.due_at,
+            Dossier.submitted_at,
+            Dossier.channel,
+            Dossier.is_priority,
+            Dossier.procedure.name.as_alias("procedure_name"),
+        )
+        .where(where)
+        .order_by(Dossier.is_priority, ascending=False)
+        .order_by(order)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+        .run()
+    )
     return QueuePage(rows, total, page, pages)
 
 

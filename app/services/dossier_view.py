@@ -36,41 +36,60 @@ class DossierView:
 
 
 async def load_dossier(where, with_messages: bool = False) -> DossierView | None:
-    row = await Dossier.select(
-        Dossier.all_columns(),
-        Dossier.procedure.name.as_alias("procedure_name"),
-        Dossier.procedure.code.as_alias("procedure_code"),
-    ).where(where).output(load_json=True).first().run()
+    row = (
+        await Dossier.select(
+            Dossier.all_columns(),
+            Dossier.procedure.name.as_alias("procedure_name"),
+            Dossier.procedure.code.as_alias("procedure_code"),
+        )
+        .where(where)
+        .output(load_json=True)
+        .first()
+        .run()
+    )
     if row is None:
         return None
     from app.models import Procedure
 
-    procedure = await Procedure.select().where(Procedure.id == row["procedure"]).output(
-        load_json=True
-    ).first().run()
+    procedure = (
+        await Procedure.select()
+        .where(Procedure.id == row["procedure"])
+        .output(load_json=True)
+        .first()
+        .run()
+    )
     agency_ids = {row["receiving_agency"], row["current_agency"]} - {None}
     agencies = {
         a["id"]: a
         for a in await Agency.select().where(Agency.id.is_in(list(agency_ids) or [0])).run()
     }
-    events = await DossierEvent.select().where(DossierEvent.dossier == row["id"]).order_by(
-        DossierEvent.id
-    ).run()
-    attachments = await Attachment.select().where(Attachment.dossier == row["id"]).order_by(
-        Attachment.id
-    ).run()
+    events = (
+        await DossierEvent.select()
+        .where(DossierEvent.dossier == row["id"])
+        .order_by(DossierEvent.id)
+        .run()
+    )
+    attachments = (
+        await Attachment.select()
+        .where(Attachment.dossier == row["id"])
+        .order_by(Attachment.id)
+        .run()
+    )
     officer_ids = [e["actor_id"] for e in events if e["actor_kind"] == "officer" and e["actor_id"]]
     names = {
         o["id"]: o["full_name"]
-        for o in await Officer.select(Officer.id, Officer.full_name).where(
-            Officer.id.is_in(officer_ids or [0])
-        ).run()
+        for o in await Officer.select(Officer.id, Officer.full_name)
+        .where(Officer.id.is_in(officer_ids or [0]))
+        .run()
     }
     messages = []
     if with_messages:
-        messages = await Outbox.select().where(
-            Outbox.dedupe_key.like(f"dossier:{row['id']}:%")
-        ).order_by(Outbox.id).run()
+        messages = (
+            await Outbox.select()
+            .where(Outbox.dedupe_key.like(f"dossier:{row['id']}:%"))
+            .order_by(Outbox.id)
+            .run()
+        )
     return DossierView(
         row=row,
         procedure=procedure,

@@ -133,3 +133,23 @@ async def run_worker(senders: dict[str, Sender], poll_seconds: float) -> None:
         except Exception:  # the database may be briefly unavailable: try again next round
             log.exception("outbox delivery round failed")
         await asyncio.sleep(poll_seconds)
+
+
+async def resend(message_id: int, key_prefix: str) -> bool:
+    """Send a message again: a new outbox row with the same text (the old one stays on record)."""
+    row = (
+        await Outbox.select()
+        .where((Outbox.id == message_id) & Outbox.dedupe_key.like(f"{key_prefix}%"))
+        .first()
+        .run()
+    )
+    if row is None:
+        return False
+    count = await Outbox.count().where(Outbox.dedupe_key.like(f"{row['dedupe_key']}%")).run()
+    return await enqueue(
+        row["channel"],
+        row["recipient"],
+        row["subject"],
+        row["body"],
+        f"{row['dedupe_key']}:lai-{count}",
+    )

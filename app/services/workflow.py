@@ -7,7 +7,7 @@ are delivered after commit by the delivery worker.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from app.domain import dossier_flow as flow
@@ -194,5 +194,15 @@ async def transition(
     return after
 
 
-def at_closing(d: date) -> datetime:
-    return datetime.combine(d, time(17, 0), OFFICE_HOURS.tz)
+def _event_data(row: dict[str, Any], updates: dict[str, Any], changes: Changes) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if "due_at" in updates and updates["due_at"] != row["due_at"]:
+        data["due_before"] = row["due_at"].isoformat() if row["due_at"] else None
+        data["due_after"] = updates["due_at"].isoformat() if updates["due_at"] else None
+    if changes.officer_id:
+        data["officer_id"] = changes.officer_id
+    if changes.agency_id:
+        data["agency_id"] = changes.agency_id
+    if changes.missing_items:
+        data["missing_items"] = changes.missing_items
+    return data

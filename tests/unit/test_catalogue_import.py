@@ -107,3 +107,49 @@ def test_form_template_must_have_title_and_sections():
 def test_a_document_without_procedures_is_refused():
     with pytest.raises(CatalogueInvalid):
         parse_catalogue({"items": []}, LEVELS)
+
+
+def test_the_form_schema_is_kept_on_the_record_when_valid():
+    records = {r.code: r for r in parse_catalogue(DEMO, LEVELS)}
+    p01 = next(p for p in DEMO["procedures"] if p["id"] == "P01")
+    assert records["P01"].form_schema == p01["bieu_mau"]
+    without = [p["id"] for p in DEMO["procedures"] if "bieu_mau" not in p]
+    assert without and all(records[code].form_schema is None for code in without)
+
+
+def test_form_schema_problems_are_reported_under_bieu_mau():
+    row = _row()
+    row["bieu_mau"]["buoc"][0]["truong"][0]["kieu"] = "ten"
+    row["bieu_mau"]["buoc"][1]["ma"] = "nguoi_yeu_cau"
+    with pytest.raises(CatalogueInvalid) as err:
+        parse_catalogue(_doc(row), LEVELS)
+    assert [p.field for p in err.value.problems] == [
+        "bieu_mau.buoc[0].truong[0].kieu",
+        "bieu_mau.buoc[1].ma",
+    ]
+    assert "thủ tục thứ 1 (id P01), trường bieu_mau.buoc[1].ma: trùng mã bước" in str(err.value)
+
+
+def test_a_form_schema_that_is_not_an_object_is_refused():
+    with pytest.raises(CatalogueInvalid) as err:
+        parse_catalogue(_doc(_row(bieu_mau=[])), LEVELS)
+    assert [p.field for p in err.value.problems] == ["bieu_mau"]
+
+
+def test_file_fields_must_point_to_a_component_of_the_same_row():
+    row = _row()
+    row["thanh_phan_ho_so"] = row["thanh_phan_ho_so"][:3]  # drop the authorisation letter
+    with pytest.raises(CatalogueInvalid) as err:
+        parse_catalogue(_doc(row), LEVELS)
+    [problem] = err.value.problems
+    assert problem.field.startswith("bieu_mau.buoc[")
+    assert problem.field.endswith(".thanh_phan")
+    assert "không có thành phần hồ sơ số 3" in problem.message
+
+
+def test_unreadable_components_are_not_reported_again_for_each_file_field():
+    row = _row()
+    row["thanh_phan_ho_so"][2] = "Giấy tờ tùy thân"
+    with pytest.raises(CatalogueInvalid) as err:
+        parse_catalogue(_doc(row), LEVELS)
+    assert [p.field for p in err.value.problems] == ["thanh_phan_ho_so[2]"]

@@ -1,0 +1,396 @@
+"""The citizen's dossiers: the submission wizard, the review, the receipt and the list."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import anyio
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from app.domain import dossier_flow as flow
+from app.domain.forms import Field, FieldType, initial_answers
+from app.domain.levels import ServiceLevel
+from app.domain.uploads import EXTENSIONS
+from app.models import Attachment, Citizen, Dossier
+from app.routes._guards import current_citizen
+from app.routes._render import wants_fragment
+from app.services import documents, workflow
+from app.services import wizard as wz
+from app.services.calendar import local_now
+from app.services.catalogue import get_catalogue
+from app.services.documents import qr_svg
+from app.services.dossier_view import load_dossier
+from app.services.files import UploadRefused, blob_path, store_upload
+from app.services.receipts import receipt_data
+from app.services.tracking_links import tracking_url
+
+CITIZEN = {"citizen": Provide(current_citizen, sync_to_thread=False)}
+
+
+async def _procedure(code: str):
+    procedure = (await get_catalogue()).get(code)
+    if procedure is None:
+        raise NotFoundException("Không tìm thấy thủ tục")
+    return procedure
+
+
+async def _dossier_and_wizard(citizen: Citizen, reference: str):
+    dossier = await wz.own_dossier(citizen, reference)
+    if dossier is None:
+        raise NotFoundException("Không tìm thấy hồ sơ")
+    procedure = await _procedure(dossier["procedure_code"])
+    return dossier, procedure, await wz.wizard_for(procedure)
+
+
+def _step_context(dossier, procedure, wizard, step, values, errors, citizen) -> dict[str, Any]:
+    index = wizard.steps.index(step)
+    return {
+        "dossier": dossier,
+        "procedure": procedure,
+        "wizard": wizard,
+        "step": step,
+        "index": index,
+        "values": values,
+        "errors": errors,
+        "citizen": citizen,
+        "previous": wizard.steps[index - 1] if index > 0 else None,
+        "FieldType": FieldType,
+        "attachments": {},
+    }
+
+
+def _render_step(request: Request, context: dict[str, Any], status_code: int = 200) -> Template:
+    name = "partials/wizard/step.html" if wants_fragment(request) else "pages/citizen/step.html"
+    return Template(name, context=context, status_code=status_code)
+
+
+def _goto(request: Request, url: str) -> Response:
+    if request.headers.get("hx-request"):
+        return Response("", status_code=200, headers={"HX-Location": url})
+    return Redirect(url, status_code=303)
+
+
+class CitizenController(Controller):
+    path = "/"
+    dependencies = CITIZEN
+
+    @get("/thu-tuc/{code:str}/nop-ho-so", name="citizen.start")
+    async def start(self, citizen: NamedDependency[Citizen], code: FromPath[str]) -> Response:
+        procedure = await _procedure(code)
+        if procedure.service_level < ServiceLevel.ONLINE_SUBMISSION:
+            raise NotFoundException("Thủ tục này chưa nhận hồ sơ trực tuyến")
+        dossier = await wz.start_or_resume(citizen, procedure)
+        wizard = await wz.wizard_for(procedure)
+        step = wizard.first_incomplete(dossier["answers"] or {}, local_now().date())
+        target = f"/ho-so/{dossier['reference']}/" + (f"buoc/{step.key}" if step else "kiem-tra")
+        return Redirect(target, status_code=303)
+
+    @get("/ho-so/{reference:str}/buoc/{step_key:str}", name="citizen.step")
+    async def show_step(
+        self,
+        request: Request,
+        citizen: NamedDependency[Citizen],
+        reference: FromPath[str],
+        step_key: FromPath[str],
+    ) -> Response:
+        dossier, procedure, wizard = await _dossier_and_wizard(citizen, reference)
+        if dossier["status"] != flow.Status.DRAFT:
+            return Redirect(f"/ho-so/{reference}", status_code=303)
+        try:
+            step = wizard.schema.step(step_key)
+        except KeyError as exc:
+            raise NotFoundException("Không có bước này") from exc
+        saved = (dossier["answers"] or {}).get(step.key)
+        values = initial_answers(step, saved, wz.profile_of(citizen))
+        context = _step_context(dossier, procedure, wizard, step, values, {}, citizen)
+        context["attachments"] = await wz.attachment_names(dossier["id"])
+        return _render_step(request, context)
+
+    @post("/ho-so/{reference:str}/buoc/{step_key:str}", name="citizen.step.save")
+    async def save_step(
+        self,
+        request: Request,
+        citizen: NamedDependency[Citizen],
+        reference: FromPath[str],
+        step_key: FromPath[str],
+    ) -> Response:
+        dossier, procedure, wizard = await _dossier_and_wizard(citizen, reference)
+        if dossier["status"] != flow.Status.DRAFT:
+            return _goto(request, f"/ho-so/{reference}")
+        try:
+            step = wizard.schema.step(step_key)
+        except KeyError as exc:
+            raise NotFoundException("Không có bước này") from exc
+        form = await request.form()
+        answers: dict[str, dict[str, str]] = dict(dossier["answers"] or {})
+        previous = dict(answers.get(step.key) or {})
+        values: dict[str, str] = {}
+        upload_errors: dict[str, str] = {}
+        for field in step.fields:
+            if field.type is FieldType.FILE:
+                upload = form.get(field.key)
+                values[field.key] = previous.get(field.key, "")
+                if isinstance(upload, UploadFile) and upload.filename:
+                    try:
+                        stored = await store_upload(upload)
+                    except UploadRefused as exc:
+                        upload_errors[field.key] = exc.message
+                        continue
+                    values[field.key] = await wz.add_attachment(
+                        dossier["id"], field, stored, upload.filename
+                    )
+            else:
+                raw = form.get(field.key, "")
+                values[field.key] = raw if isinstance(raw, str) else ""
+        answers[step.key] = values
+        await wz.save_answers(dossier["id"], answers, step.key)
+        if "thoat" in form:
+            return _goto(request, "/ho-so?da_luu=1")
+        _, errors = wizard.validate(step, values, local_now().date())
+        errors = {**errors, **upload_errors}
+        if errors:
+            context = _step_context(
+                {**dossier, "answers": answers}, procedure, wizard, step, values, errors, citizen
+            )
+            context["attachments"] = await wz.attachment_names(dossier["id"])
+            return _render_step(request, context, status_code=422)
+        following = wizard.schema.next_step(step.key)
+        target = f"/ho-so/{reference}/" + (f"buoc/{following.key}" if following else "kiem-tra")
+        return _goto(request, target)
+
+    @get("/ho-so/{reference:str}/kiem-tra", name="citizen.review")
+    async def review(self, citizen: NamedDependency[Citizen], reference: FromPath[str]) -> Response:
+        dossier, procedure, wizard = await _dossier_and_wizard(citizen, reference)
+        if dossier["status"] != flow.Status.DRAFT:
+            return Redirect(f"/ho-so/{reference}", status_code=303)
+        return await _review_page(dossier, procedure, wizard, {}, 200)
+
+    @post("/ho-so/{reference:str}/nop", name="citizen.submit")
+    async def submit(
+        self, request: Request, citizen: NamedDependency[Citizen], reference: FromPath[str]
+    ) -> Response:
+        dossier, procedure, wizard = await _dossier_and_wizard(citizen, reference)
+        if dossier["status"] != flow.Status.DRAFT:
+            return Redirect(f"/ho-so/{reference}", status_code=303)  # a repeated submit
+        form = await request.form()
+        problems: dict[str, str] = {}
+        if form.get("cam_doan") != "1":
+            problems["cam_doan"] = "Vui lòng xác nhận lời cam đoan trước khi nộp"
+        step_errors = wizard.errors(dossier["answers"] or {}, local_now().date())
+        if problems or step_errors:
+            return await _review_page(dossier, procedure, wizard, problems, 422)
+        with contextlib.suppress(flow.Refused):  # the other click won: show what is there
+            await wz.submit(citizen, dossier, procedure, wizard)
+        return Redirect(f"/ho-so/{reference}?moi_nop=1", status_code=303)
+
+
+async def _review_page(dossier, procedure, wizard, problems, status_code) -> Template:
+    today = local_now().date()
+    return Template(
+        "pages/citizen/review.html",
+        context={
+            "dossier": dossier,
+            "procedure": procedure,
+            "wizard": wizard,
+            "answers": dossier["answers"] or {},
+            "step_errors": wizard.errors(dossier["answers"] or {}, today),
+            "problems": problems,
+            "attachments": await wz.attachment_names(dossier["id"]),
+            "FieldType": FieldType,
+            "delivery_labels": wz.DELIVERY_LABELS,
+        },
+        status_code=status_code,
+    )
+
+
+class CitizenDossierController(Controller):
+    """What the citizen sees of a submitted dossier; only their own, by reference."""
+
+    path = "/ho-so"
+    dependencies = CITIZEN
+
+    @get("/", name="citizen.dossiers")
+    async def index(self, citizen: NamedDependency[Citizen]) -> Template:
+        rows = (
+            await Dossier.select(
+                Dossier.reference,
+                Dossier.code,
+                Dossier.status,
+                Dossier.updated_at,
+                Dossier.due_at,
+                Dossier.procedure.name.as_alias("procedure_name"),
+            )
+            .where(Dossier.citizen == citizen.id)
+            .order_by(Dossier.updated_at, ascending=False)
+            .run()
+        )
+        drafts = [r for r in rows if r["status"] == flow.Status.DRAFT]
+        others = [r for r in rows if r["status"] != flow.Status.DRAFT]
+        return Template(
+            "pages/citizen/dossiers.html",
+            context={
+                "drafts": drafts,
+                "dossiers": others,
+                "labels": flow.STATUS_LABELS,
+                "public_status": flow.public_status,
+            },
+        )
+
+    @get("/{reference:str}", name="citizen.dossier")
+    async def show(self, citizen: NamedDependency[Citizen], reference: FromPath[str]) -> Response:
+        view = await _own_view(citizen, reference)
+        if view.status == flow.Status.DRAFT:
+            return Redirect(f"/thu-tuc/{view.procedure['code']}/nop-ho-so", status_code=303)
+        facts = workflow.facts_of(view.row, local_now().date())
+        return Template(
+            "pages/citizen/dossier.html",
+            context={
+                "dossier": view,
+                "actions": flow.options(facts, flow.Role.CITIZEN),
+                "flow": flow,
+                "qr": qr_svg(tracking_url(view.code)) if view.code else "",
+                "tracking_url": tracking_url(view.code) if view.code else "",
+                "error": "",
+            },
+        )
+
+    @get("/{reference:str}/giay-tiep-nhan", name="citizen.receipt")
+    async def receipt(
+        self, citizen: NamedDependency[Citizen], reference: FromPath[str]
+    ) -> Template:
+        view = await _own_view(citizen, reference)
+        if not view.code:
+            raise NotFoundException("Hồ sơ chưa có giấy tiếp nhận")
+        data = await receipt_data(view.row, view.procedure["name"])
+        return Template(
+            "pages/documents/receipt.html",
+            context={"r": data, "qr": qr_svg(data.tracking_url)},
+        )
+
+    @get("/{reference:str}/giay-tiep-nhan.pdf", name="citizen.receipt.pdf")
+    async def receipt_pdf(
+        self, citizen: NamedDependency[Citizen], reference: FromPath[str]
+    ) -> Response[bytes]:
+        view = await _own_view(citizen, reference)
+        if not view.code:
+            raise NotFoundException("Hồ sơ chưa có giấy tiếp nhận")
+        data = await receipt_data(view.row, view.procedure["name"])
+        body = await anyio.to_thread.run_sync(documents.receipt_pdf, data)
+        return Response(
+            body,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'attachment; filename="giay-tiep-nhan-{view.code}.pdf"',
+                "Cache-Control": "private, no-store",
+            },
+        )
+
+    @get("/{reference:str}/tep/{token:str}", name="citizen.attachment")
+    async def attachment(
+        self, citizen: NamedDependency[Citizen], reference: FromPath[str], token: FromPath[str]
+    ) -> Response:
+        dossier = await wz.own_dossier(citizen, reference)
+        if dossier is None:
+            raise NotFoundException("Không tìm thấy tệp")
+        return await attachment_response(dossier["id"], token)
+
+    @post("/{reference:str}/rut", name="citizen.withdraw")
+    async def withdraw(
+        self, request: Request, citizen: NamedDependency[Citizen], reference: FromPath[str]
+    ) -> Response:
+        view = await _own_view(citizen, reference)
+        form = await request.form()
+        try:
+            await workflow.transition(
+                view.id,
+                flow.Action.WITHDRAW,
+                workflow.Actor("citizen", citizen.id, flow.Role.CITIZEN),
+                note=str(form.get("ly_do", "")),
+            )
+        except flow.Refused as exc:
+            return await _dossier_error(citizen, reference, str(exc))
+        return Redirect(f"/ho-so/{reference}", status_code=303)
+
+    @post("/{reference:str}/bo-sung", name="citizen.supply")
+    async def supply(
+        self, request: Request, citizen: NamedDependency[Citizen], reference: FromPath[str]
+    ) -> Response:
+        view = await _own_view(citizen, reference)
+        form = await request.form()
+        uploads = [v for k, v in form.multi_items() if k == "tep" and isinstance(v, UploadFile)]
+        uploads = [u for u in uploads if u.filename]
+        if not uploads:
+            return await _dossier_error(citizen, reference, "Vui lòng chọn tệp giấy tờ bổ sung")
+        for upload in uploads:
+            try:
+                stored = await store_upload(upload)
+            except UploadRefused as exc:
+                return await _dossier_error(citizen, reference, f"{upload.filename}: {exc.message}")
+            await wz.add_attachment(view.id, SUPPLEMENT_FIELD, stored, upload.filename)
+        try:
+            await workflow.transition(
+                view.id,
+                flow.Action.SUPPLY,
+                workflow.Actor("citizen", citizen.id, flow.Role.CITIZEN),
+                note=str(form.get("ghi_chu", "")),
+            )
+        except flow.Refused as exc:
+            return await _dossier_error(citizen, reference, str(exc))
+        return Redirect(f"/ho-so/{reference}", status_code=303)
+
+
+SUPPLEMENT_FIELD = Field(key="bo_sung", label="Giấy tờ bổ sung", type=FieldType.FILE)
+
+
+async def _own_view(citizen: Citizen, reference: str):
+    view = await load_dossier((Dossier.reference == reference) & (Dossier.citizen == citizen.id))
+    if view is None:
+        raise NotFoundException("Không tìm thấy hồ sơ")
+    return view
+
+
+async def _dossier_error(citizen: Citizen, reference: str, error: str) -> Template:
+    view = await _own_view(citizen, reference)
+    facts = workflow.facts_of(view.row, local_now().date())
+    return Template(
+        "pages/citizen/dossier.html",
+        context={
+            "dossier": view,
+            "actions": flow.options(facts, flow.Role.CITIZEN),
+            "flow": flow,
+            "qr": qr_svg(tracking_url(view.code)) if view.code else "",
+            "tracking_url": tracking_url(view.code) if view.code else "",
+            "error": error,
+        },
+        status_code=422,
+    )
+
+
+async def attachment_response(dossier_id: int, token: str) -> Response:
+    row = (
+        await Attachment.select()
+        .where((Attachment.token == token) & (Attachment.dossier == dossier_id))
+        .first()
+        .run()
+    )
+    if row is None:
+        raise NotFoundException("Không tìm thấy tệp")
+    body = await anyio.to_thread.run_sync(blob_path(row["sha256"]).read_bytes)
+    ext = EXTENSIONS.get(row["media_type"], "bin")
+    return Response(
+        body,
+        media_type=row["media_type"],
+        headers={
+            "Content-Disposition": f'inline; filename="{row["field_key"]}.{ext}"',
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; img-src 'self'; "
+            "style-src 'unsafe-inline'",
+        },
+    )
