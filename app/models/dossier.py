@@ -54,6 +54,7 @@ class Dossier(Table, tablename="dossier"):
     extension_count = Integer(default=0)
     is_rejection = Boolean(default=False)
     is_delivery_recorded = Boolean(default=False)
+    delivery_info = JSON(default={})  # how the result was handed over: desk, post number, file
     missing_items = JSON(default=[])  # the one complete list of what is missing
     status_note = Text(default="")  # reason shown to the citizen (refusal, supplement, apology)
     clock_stopped_at = Timestamptz(null=True, default=None)

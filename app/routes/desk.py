@@ -7,25 +7,30 @@ from typing import Annotated, Any
 
 import anyio
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from app.domain import dossier_flow as flow
+from app.domain.forms import Field, FieldType
 from app.models import Agency, Dossier, Officer
 from app.routes._guards import client_address, current_officer
 from app.routes._render import render
 from app.routes.account import _form, _session_cookie
 from app.routes.citizen import attachment_response
-from app.services import desk, desk_documents, intake, outbox, workflow
+from app.services import delivery, desk, desk_documents, intake, outbox, workflow
+from app.services import wizard as wz
 from app.services.accounts import FormErrors
 from app.services.catalogue import get_catalogue
 from app.services.dossier_view import load_dossier
+from app.services.files import UploadRefused, store_upload
 from app.services.officers import authenticate_officer, officer_roles
 from app.services.sessions import COOKIE, open_session
 
 OFFICER = {"officer": Provide(current_officer, sync_to_thread=False)}
+RESULT_FIELD = Field(key="ket_qua", label="Kết quả giải quyết", type=FieldType.FILE)
 
 
 def role_for(officer: Officer, facts: flow.DossierFacts, action: flow.Action) -> flow.Role | None:
@@ -255,6 +260,45 @@ class DeskDocumentsController(Controller):
                 },
             )
         return Template("pages/documents/desk_document.html", context={"doc": doc})
+
+    @post("/giao-ket-qua", name="desk.deliver")
+    async def deliver(
+        self, request: Request, officer: NamedDependency[Officer], dossier_id: FromPath[int]
+    ) -> Response:
+        view = await _visible_dossier(officer, dossier_id)
+        if flow.Role.RECEPTIONIST not in officer_roles(officer):
+            raise PermissionDeniedException("Chức năng dành cho cán bộ tiếp nhận, trả kết quả")
+        form = await request.form()
+        method = view.delivery_method
+        info: dict[str, Any] = {}
+        error = ""
+        if method == "post":
+            info["postal_tracking"] = str(form.get("so_buu_gui", "")).strip()[:40]
+        if method == "online":
+            upload = form.get("tep_ket_qua")
+            if isinstance(upload, UploadFile) and upload.filename:
+                try:
+                    stored = await store_upload(upload)
+                except UploadRefused as exc:
+                    error = exc.message
+                else:
+                    info["result_token"] = await wz.add_attachment(
+                        dossier_id, RESULT_FIELD, stored, upload.filename
+                    )
+                    info["sha256"] = stored.sha256
+        if not error:
+            try:
+                await delivery.record_delivery(dossier_id, officer.id, method, info)
+            except flow.Refused as exc:
+                error = str(exc)
+        if error:
+            view = await _visible_dossier(officer, dossier_id)
+            return Template(
+                "pages/desk/dossier.html",
+                context=await _dossier_context(officer, view, error),
+                status_code=422,
+            )
+        return Redirect(f"/mot-cua/ho-so/{dossier_id}", status_code=303)
 
     @post("/thong-bao/{message_id:int}/gui-lai", name="desk.resend")
     async def resend(
