@@ -90,6 +90,7 @@ async def create_officer_command(args: argparse.Namespace) -> None:
 def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    from app.logs import log_config
     from app.settings import get_settings
 
     settings = get_settings()
@@ -100,6 +101,7 @@ def serve(args: argparse.Namespace) -> None:
         port=args.port or settings.port,
         workers=args.workers or settings.workers,
         log_level="info",
+        log_config=log_config(),
         proxy_headers=True,
     )
 

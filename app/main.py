@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -22,6 +24,8 @@ from app.routes.citizen import CitizenController, CitizenDossierController
 from app.routes.desk import DeskController, DeskDocumentsController, DeskIntakeController
 from app.routes.public import PublicController
 from app.routes.static import static_file
+from app.routes.tracking import TrackingController
+from app.services import outbox, providers
 from app.settings import get_settings
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -45,9 +49,18 @@ async def database(app: Litestar) -> AsyncIterator[None]:
     pool = settings.is_postgres and settings.db_pool
     if pool:
         await DB.start_connection_pool()
+    worker = None
+    if settings.outbox_worker:
+        worker = asyncio.create_task(
+            outbox.run_worker(providers.senders(), settings.outbox_poll_seconds)
+        )
     try:
         yield
     finally:
+        if worker is not None:
+            worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker
         if pool:
             await DB.close_connection_pool()
 
@@ -89,6 +102,7 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             CitizenController,
             CitizenDossierController,
             DeskController,
+            TrackingController,
             DeskDocumentsController,
             DeskIntakeController,
             static_file,

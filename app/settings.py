@@ -32,6 +32,8 @@ class Settings:
     mail_from: str
     base_url: str
     session_hours: int
+    outbox_worker: bool
+    outbox_poll_seconds: float
 
     @property
     def is_postgres(self) -> bool:
@@ -96,4 +98,6 @@ def get_settings() -> Settings:
         mail_from=env("MOTCUA_MAIL_FROM", "Cổng dịch vụ công <khong-tra-loi@motcua.local>"),
         base_url=env("MOTCUA_BASE_URL", "").rstrip("/"),
         session_hours=int(env("MOTCUA_SESSION_HOURS", "12")),
+        outbox_worker=env("MOTCUA_OUTBOX_WORKER", "1") != "0",
+        outbox_poll_seconds=float(env("MOTCUA_OUTBOX_POLL_SECONDS", "2")),
     )

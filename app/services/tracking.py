@@ -1,0 +1,155 @@
+"""Public tracking of a dossier by its code and a second factor, or by the receipt's signed link.
+
+The second factor is the last four digits of the phone number given with the dossier (or of
+the personal ID number when no phone was given): the applicant always knows it, it is not
+printed next to the code on the public page, and ten thousand possibilities behind a per-address
+and a per-code rate limit make guessing useless. A wrong code and a wrong factor get the same
+answer, so codes cannot be enumerated.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from app.domain import dossier_flow as flow
+from app.domain.dossier_codes import normalize_code
+from app.models import Dossier, DossierEvent
+from app.services import rate_limit
+
+LOOKUP_PER_ADDRESS = rate_limit.Limit("track-address", 20, 15 * 60)
+FAILURES_PER_CODE = rate_limit.Limit("track-code", 10, 24 * 3600)
+PUBLIC_ACTIONS = {
+    "submit",
+    "receive",
+    "request_pre_supplement",
+    "supply",
+    "refuse",
+    "request_supplement",
+    "assign",
+    "transfer",
+    "transfer_back",
+    "extend",
+    "approve",
+    "reject",
+    "return_result",
+    "withdraw",
+    "halt",
+}
+
+
+class TooManyLookups(Exception):
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+
+
+@dataclass
+class PublicDossier:
+    code: str
+    status: flow.Status
+    procedure_name: str
+    initials: str
+    submitted_at: datetime | None
+    due_at: datetime | None
+    missing_items: list[str]
+    note: str
+    events: list[dict[str, Any]]
+    fees: list[dict[str, Any]]
+    delivery_method: str
+    postal_tracking: str
+
+    @property
+    def is_open(self) -> bool:
+        return flow.is_open(self.status)
+
+    @property
+    def status_label(self) -> str:
+        return flow.STATUS_LABELS[flow.public_status(self.status)]
+
+
+def initials(name: str) -> str:
+    """ "Nguyễn Văn An" → "N. V. A." — the only personal data the public page shows."""
+    return " ".join(f"{part[0].upper()}." for part in name.split() if part)
+
+
+def expected_factor(row: dict[str, Any]) -> str:
+    source = row["applicant_phone"] or row["applicant_id_number"] or ""
+    digits = "".join(ch for ch in source if ch.isdigit())
+    return digits[-4:] if len(digits) >= 4 else ""
+
+
+async def _public(row: dict[str, Any]) -> PublicDossier:
+    events = (
+        await DossierEvent.select(DossierEvent.at, DossierEvent.action, DossierEvent.note)
+        .where(DossierEvent.dossier == row["id"])
+        .order_by(DossierEvent.id)
+        .run()
+    )
+    shown = [e for e in events if e["action"] in PUBLIC_ACTIONS]
+    status = flow.Status(row["status"])
+    note = (
+        row["status_note"]
+        if status
+        in (
+            flow.Status.PRE_SUPPLEMENT,
+            flow.Status.SUPPLEMENT_REQUESTED,
+            flow.Status.REFUSED,
+            flow.Status.HALTED,
+        )
+        else ""
+    )
+    rules = row["rules"] or {}
+    return PublicDossier(
+        code=row["code"],
+        status=status,
+        procedure_name=row["procedure_name"],
+        initials=initials(row["applicant_name"]),
+        submitted_at=row["submitted_at"],
+        due_at=row["due_at"],
+        missing_items=list(row["missing_items"] or [])
+        if status in (flow.Status.PRE_SUPPLEMENT, flow.Status.SUPPLEMENT_REQUESTED)
+        else [],
+        note=note,
+        events=shown,
+        fees=rules.get("fees", []),
+        delivery_method=row["delivery_method"],
+        postal_tracking=(row["delivery_info"] or {}).get("postal_tracking", ""),
+    )
+
+
+async def _row(code: str) -> dict[str, Any] | None:
+    return (
+        await Dossier.select(
+            Dossier.all_columns(), Dossier.procedure.name.as_alias("procedure_name")
+        )
+        .where(Dossier.code == code)
+        .output(load_json=True)
+        .first()
+        .run()
+    )
+
+
+async def look_up(code: str, factor: str, address: str) -> PublicDossier | None:
+    """The public view, or None when the code or the factor is wrong (the same answer)."""
+    verdict = await rate_limit.hit(LOOKUP_PER_ADDRESS, address)
+    if not verdict.allowed:
+        raise TooManyLookups(verdict.retry_after)
+    code = normalize_code(code)
+    factor = "".join(ch for ch in factor if ch.isdigit())
+    blocked = await rate_limit.check(FAILURES_PER_CODE, code)
+    if not blocked.allowed:
+        raise TooManyLookups(blocked.retry_after)
+    row = await _row(code)
+    expected = expected_factor(row) if row else "0000-no-dossier"
+    if row is None or not expected or not hmac.compare_digest(expected, factor):
+        await rate_limit.hit(FAILURES_PER_CODE, code)
+        return None
+    return await _public(row)
+
+
+async def by_signed_link(code: str) -> PublicDossier | None:
+    """For a link whose signature the caller has verified."""
+    row = await _row(code)
+    return await _public(row) if row else None
