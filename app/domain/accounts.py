@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.domain.forms import MOBILE_PREFIXES, normalize_phone
+
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
-MOBILE_PREFIXES = ("03", "05", "07", "08", "09")
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
 COMMON_PASSWORDS = frozenset(
@@ -35,16 +36,10 @@ class Identifier:
     value: str
 
 
-def normalize_phone(text: str) -> str | None:
-    """A Vietnamese mobile number as 10 digits starting with 0, or None."""
-    digits = re.sub(r"[\s.\-()]", "", text)
-    if digits.startswith("+84"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) == 11:
-        digits = "0" + digits[2:]
-    if len(digits) == 10 and digits.isdigit() and digits.startswith(MOBILE_PREFIXES):
-        return digits
-    return None
+def normalize_mobile(text: str) -> str | None:
+    """A Vietnamese mobile number as 10 digits starting with 0, or None (no landlines)."""
+    phone = normalize_phone(text)
+    return phone if phone and phone[:2] in MOBILE_PREFIXES and len(phone) == 10 else None
 
 
 def parse_identifier(text: str) -> Identifier | None:
@@ -52,7 +47,7 @@ def parse_identifier(text: str) -> Identifier | None:
     text = text.strip()
     if "@" in text:
         return Identifier("email", text.lower()) if EMAIL_RE.match(text) else None
-    phone = normalize_phone(text)
+    phone = normalize_mobile(text)
     return Identifier("phone", phone) if phone else None
 
 

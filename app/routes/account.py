@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from app.models import Citizen
 from app.routes._guards import client_address, current_citizen
-from app.services import accounts
+from app.services import accounts, places
+from app.services.calendar import local_now
 from app.services.sessions import COOKIE, close_session, open_session
 from app.settings import get_settings
+
+CITIZEN = {"citizen": Provide(current_citizen, sync_to_thread=False)}
 
 
 def _safe_next(value: str | None) -> str:
@@ -158,10 +161,73 @@ class AccountController(Controller):
             )
         return Redirect("/dang-nhap?da_doi=1", status_code=303)
 
-    @get(
-        "/tai-khoan",
-        name="account.profile",
-        dependencies={"citizen": Provide(current_citizen, sync_to_thread=False)},
-    )
+    @get("/tai-khoan", name="account.profile", dependencies=CITIZEN)
     async def profile(self, request: Request, citizen: NamedDependency[Citizen]) -> Template:
-        return _page("profile", {"citizen": citizen, "errors": {}, "values": {}, "saved": False})
+        return _page("profile", _profile_context(citizen, _values_of(citizen), {}))
+
+    @post("/tai-khoan", name="account.profile.save", dependencies=CITIZEN)
+    async def save_profile(self, request: Request, citizen: NamedDependency[Citizen]) -> Response:
+        data = await request.form()
+        form = {k: v for k, v in data.items() if isinstance(v, str)}
+        form["thong_bao_email"] = "1" if "thong_bao_email" in data else ""
+        form["thong_bao_sms"] = "1" if "thong_bao_sms" in data else ""
+        if "chon_tinh" in data:  # without JavaScript: show the communes of the chosen province
+            form["xa"] = ""
+            return _page("profile", _profile_context(citizen, form, {}))
+        try:
+            await accounts.update_profile(
+                citizen,
+                accounts.ProfileInput(
+                    full_name=form.get("ho_ten", ""),
+                    citizen_id=form.get("so_dinh_danh", ""),
+                    date_of_birth=form.get("ngay_sinh", ""),
+                    phone=form.get("dien_thoai", ""),
+                    email=form.get("thu_dien_tu", ""),
+                    province_code=form.get("tinh", ""),
+                    ward_code=form.get("xa", ""),
+                    street=form.get("dia_chi", ""),
+                    notify_email=bool(form["thong_bao_email"]),
+                    notify_sms=bool(form["thong_bao_sms"]),
+                ),
+                local_now().date(),
+            )
+        except accounts.FormErrors as exc:
+            return _page("profile", _profile_context(citizen, form, exc.errors), exc.status_code)
+        return Redirect("/tai-khoan?da_luu=1", status_code=303)
+
+    @get("/tai-khoan/xa", name="account.wards")
+    async def ward_options(
+        self, province: Annotated[str, QueryParameter(name="tinh", max_length=4)] = ""
+    ) -> Template:
+        code = int(province) if province.isdigit() else 0
+        return Template(
+            "partials/account/ward_options.html",
+            context={"wards": places.wards(code), "selected": ""},
+        )
+
+
+
+def _values_of(citizen: Citizen) -> dict[str, str]:
+    return {
+        "ho_ten": citizen.full_name,
+        "so_dinh_danh": citizen.citizen_id,
+        "ngay_sinh": citizen.date_of_birth.isoformat() if citizen.date_of_birth else "",
+        "dien_thoai": citizen.phone or "",
+        "thu_dien_tu": citizen.email or "",
+        "tinh": str(citizen.province_code or ""),
+        "xa": str(citizen.ward_code or ""),
+        "dia_chi": citizen.street,
+        "thong_bao_email": "1" if citizen.notify_email else "",
+        "thong_bao_sms": "1" if citizen.notify_sms else "",
+    }
+
+
+def _profile_context(citizen: Citizen, values: dict[str, str], errors: dict) -> dict[str, Any]:
+    province = int(values["tinh"]) if values.get("tinh", "").isdigit() else 0
+    return {
+        "citizen": citizen,
+        "values": values,
+        "errors": errors,
+        "provinces": places.provinces(),
+        "wards": places.wards(province) if province else [],
+    }

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from piccolo.columns.combination import Where
 
+from app.domain import forms
 from app.domain.accounts import Identifier, parse_identifier, password_problem
 from app.models import Citizen, PasswordReset
-from app.services import outbox, rate_limit
+from app.services import outbox, places, rate_limit
 from app.services.passwords import burn_time, hash_password, verify_password
 from app.services.sessions import close_all_sessions
 from app.settings import get_settings
@@ -179,3 +180,93 @@ async def reset_password(token: str, password: str, confirm: str) -> int:
     )
     await close_all_sessions("citizen", row["citizen"])
     return row["citizen"]
+
+
+@dataclass(frozen=True)
+class ProfileInput:
+    full_name: str
+    citizen_id: str
+    date_of_birth: str
+    phone: str
+    email: str
+    province_code: str
+    ward_code: str
+    street: str
+    notify_email: bool
+    notify_sms: bool
+
+
+async def _taken(where: Where, citizen_id: int) -> bool:
+    return await Citizen.exists().where(where & (Citizen.id != citizen_id)).run()
+
+
+async def update_profile(citizen: Citizen, data: ProfileInput, today: date) -> None:
+    """Validate and save the profile; every problem comes back at once, keyed by field."""
+    errors: dict[str, str] = {}
+    name = " ".join(data.full_name.split())
+    if not name:
+        errors["ho_ten"] = "Vui lòng nhập họ và tên"
+    birth = forms.parse_date(data.date_of_birth) if data.date_of_birth.strip() else None
+    if data.date_of_birth.strip() and (birth is None or birth > today or birth.year < 1900):
+        errors["ngay_sinh"] = "Ngày sinh không hợp lệ"
+        birth = None
+    citizen_id = "".join(ch for ch in data.citizen_id if ch.isdigit() or ch.isalpha())
+    if citizen_id:
+        problem = forms.citizen_id_problem(
+            citizen_id, today, birth_year=birth.year if birth else None
+        )
+        if problem:
+            errors["so_dinh_danh"] = problem
+    phone = None
+    if data.phone.strip():
+        phone = forms.normalize_phone(data.phone)
+        if phone is None:
+            errors["dien_thoai"] = "Số điện thoại không hợp lệ"
+        elif (
+            await Citizen.exists()
+            .where((Citizen.phone == phone) & (Citizen.id != citizen.id))
+            .run()
+        ):
+            errors["dien_thoai"] = "Số điện thoại đã dùng cho tài khoản khác"
+    email = data.email.strip().lower() or None
+    if email:
+        if parse_identifier(email) is None:
+            errors["thu_dien_tu"] = "Địa chỉ e-mail không hợp lệ"
+        elif (
+            await Citizen.exists()
+            .where((Citizen.email == email) & (Citizen.id != citizen.id))
+            .run()
+        ):
+            errors["thu_dien_tu"] = "E-mail đã dùng cho tài khoản khác"
+    if not phone and not email:
+        errors["dien_thoai"] = "Tài khoản cần ít nhất số điện thoại hoặc e-mail để đăng nhập"
+    province = int(data.province_code) if data.province_code.isdigit() else None
+    ward = int(data.ward_code) if data.ward_code.isdigit() else None
+    if province and not places.province_name(province):
+        errors["tinh"] = "Tỉnh, thành phố không hợp lệ"
+    if ward and (not province or not places.ward_in_province(ward, province)):
+        errors["xa"] = "Xã, phường không thuộc tỉnh đã chọn"
+    if data.notify_email and not email:
+        errors["thong_bao"] = "Cần e-mail để nhận thông báo qua e-mail"
+    if data.notify_sms and not phone:
+        errors["thong_bao"] = "Cần số điện thoại để nhận thông báo qua SMS"
+    if errors:
+        raise FormErrors(errors)
+    await (
+        Citizen.update(
+            {
+                Citizen.full_name: name,
+                Citizen.citizen_id: citizen_id,
+                Citizen.date_of_birth: birth,
+                Citizen.phone: phone,
+                Citizen.email: email,
+                Citizen.province_code: province,
+                Citizen.ward_code: ward,
+                Citizen.street: " ".join(data.street.split())[:255],
+                Citizen.notify_email: data.notify_email,
+                Citizen.notify_sms: data.notify_sms,
+            }
+        )
+        .where(Citizen.id == citizen.id)
+        .run()
+    )

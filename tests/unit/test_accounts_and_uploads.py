@@ -1,6 +1,6 @@
 import pytest
 
-from app.domain.accounts import normalize_phone, parse_identifier, password_problem
+from app.domain.accounts import normalize_mobile, parse_identifier, password_problem
 from app.domain.uploads import sniff, upload_problem
 
 MB = 1024 * 1024
@@ -18,8 +18,8 @@ MB = 1024 * 1024
         ("09123456789", None),
     ],
 )
-def test_phone_numbers_are_normalised_to_ten_digits(text, expected):
-    assert normalize_phone(text) == expected
+def test_login_phone_numbers_are_mobiles_of_ten_digits(text, expected):
+    assert normalize_mobile(text) == expected
 
 
 def test_identifier_is_an_email_or_a_mobile_number():

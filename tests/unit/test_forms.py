@@ -756,7 +756,7 @@ def test_a_completed_birth_registration_passes_the_final_check():
             "me_noi_cu_tru": "Số 5, đường Lê Lợi, phường Sài Gòn, Thành phố Hồ Chí Minh",
         },
         "giay_to": {"giay_chung_sinh": "att_42"},
-        "nhan_ket_qua": {"hinh_thuc_nhan": "truc_tuyen"},
+        "ban_sao": {},
     }
     assert validate_form(schema, answers, TODAY) == {}
     assert first_incomplete_step(schema, answers, TODAY) is None
