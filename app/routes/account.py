@@ -206,7 +206,6 @@ class AccountController(Controller):
         )
 
 
-
 def _values_of(citizen: Citizen) -> dict[str, str]:
     return {
         "ho_ten": citizen.full_name,
