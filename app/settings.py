@@ -90,7 +90,7 @@ def get_settings() -> Settings:
         argon2_memory_kib=max(19456, int(env("MOTCUA_ARGON2_MEMORY_KIB", "19456"))),
         hash_concurrency=int(env("MOTCUA_HASH_CONCURRENCY", "2")),
         max_upload_bytes=int(env("MOTCUA_MAX_UPLOAD_MB", "10")) * 1024 * 1024,
-        smtp_host=env("MOTCUA_SMTP_HOST", "127.0.0.1"),
+        smtp_host=env("MOTCUA_SMTP_HOST", ""),
         smtp_port=int(env("MOTCUA_SMTP_PORT", "25")),
         smtp_user=env("MOTCUA_SMTP_USER", ""),
         smtp_password=env("MOTCUA_SMTP_PASSWORD", ""),

@@ -39,7 +39,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     env.filters["local_time"] = lambda v: to_local(v).strftime("%H:%M %d/%m/%Y") if v else ""
     env.filters["local_date"] = lambda v: to_local(v).strftime("%d/%m/%Y") if v else ""
     env.globals.update(
-        action_labels=flow.ACTION_LABELS,
+        action_labels={**flow.ACTION_LABELS, "record_delivery": "Ghi nhận giao kết quả"},
         status_labels=flow.STATUS_LABELS,
         public_note_actions={
             "refuse",

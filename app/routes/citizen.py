@@ -247,18 +247,7 @@ class CitizenDossierController(Controller):
         view = await _own_view(citizen, reference)
         if view.status == flow.Status.DRAFT:
             return Redirect(f"/thu-tuc/{view.procedure['code']}/nop-ho-so", status_code=303)
-        facts = workflow.facts_of(view.row, local_now().date())
-        return Template(
-            "pages/citizen/dossier.html",
-            context={
-                "dossier": view,
-                "actions": flow.options(facts, flow.Role.CITIZEN),
-                "flow": flow,
-                "qr": qr_svg(tracking_url(view.code)) if view.code else "",
-                "tracking_url": tracking_url(view.code) if view.code else "",
-                "error": "",
-            },
-        )
+        return Template("pages/citizen/dossier.html", context=await _dossier_context(view))
 
     @get("/{reference:str}/giay-tiep-nhan", name="citizen.receipt")
     async def receipt(
@@ -355,21 +344,29 @@ async def _own_view(citizen: Citizen, reference: str):
     return view
 
 
+async def _dossier_context(view, error: str = "") -> dict[str, Any]:
+    facts = workflow.facts_of(view.row, local_now().date())
+    procedure = (await get_catalogue()).get(view.procedure["code"])
+    sections = []
+    if procedure is not None:
+        attachments = {a["token"]: a for a in view.attachments}
+        sections = wz.labelled_answers(await wz.wizard_for(procedure), view.answers, attachments)
+    link = tracking_url(view.code) if view.code else ""
+    return {
+        "dossier": view,
+        "actions": flow.options(facts, flow.Role.CITIZEN),
+        "flow": flow,
+        "qr": qr_svg(link) if link else "",
+        "tracking_url": link,
+        "answer_sections": sections,
+        "error": error,
+    }
+
+
 async def _dossier_error(citizen: Citizen, reference: str, error: str) -> Template:
     view = await _own_view(citizen, reference)
-    facts = workflow.facts_of(view.row, local_now().date())
-    return Template(
-        "pages/citizen/dossier.html",
-        context={
-            "dossier": view,
-            "actions": flow.options(facts, flow.Role.CITIZEN),
-            "flow": flow,
-            "qr": qr_svg(tracking_url(view.code)) if view.code else "",
-            "tracking_url": tracking_url(view.code) if view.code else "",
-            "error": error,
-        },
-        status_code=422,
-    )
+    context = await _dossier_context(view, error)
+    return Template("pages/citizen/dossier.html", context=context, status_code=422)
 
 
 async def attachment_response(dossier_id: int, token: str) -> Response:

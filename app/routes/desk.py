@@ -71,7 +71,13 @@ async def _dossier_context(officer: Officer, view, error: str = "") -> dict[str,
         .run()
     )
     agencies = await Agency.select(Agency.id, Agency.name).where(Agency.id != agency_id).run()
+    procedure = (await get_catalogue()).get(view.procedure["code"])
+    sections = []
+    if procedure is not None:
+        attachments = {a["token"]: a for a in view.attachments}
+        sections = wz.labelled_answers(await wz.wizard_for(procedure), view.answers, attachments)
     return {
+        "answer_sections": sections,
         "officer": officer,
         "dossier": view,
         "documents": desk_documents.available(view),

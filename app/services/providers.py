@@ -60,7 +60,13 @@ async def send_sms_http(message: Message) -> None:
     await anyio.to_thread.run_sync(_send_sms_http_sync, message)
 
 
+async def send_email_to_log(message: Message) -> None:
+    log.info("E-mail to %s: %s\n%s", message.recipient, message.subject, message.body)
+
+
 def senders() -> dict[str, Sender]:
-    """E-mail by SMTP; SMS over HTTP when MOTCUA_SMS_URL is set, otherwise to the log."""
+    """E-mail by SMTP when MOTCUA_SMTP_HOST is set; SMS over HTTP when MOTCUA_SMS_URL is set;
+    otherwise each goes to the log (development and demo)."""
+    email = send_email if get_settings().smtp_host else send_email_to_log
     sms = send_sms_http if os.environ.get("MOTCUA_SMS_URL") else send_sms_to_log
-    return {"email": send_email, "sms": sms}
+    return {"email": email, "sms": sms}

@@ -373,3 +373,42 @@ async def attachment_names(dossier_id: int) -> dict[str, dict[str, Any]]:
         .run()
     )
     return {r["token"]: r for r in rows}
+
+
+COUNTER_LABELS = {
+    "tiep_nhan": (
+        "Tiếp nhận tại bộ phận một cửa",
+        {
+            "dia_chi": "Địa chỉ",
+            "giay_to_da_nhan": "Giấy tờ đã nhận",
+            "ghi_chu": "Giấy tờ đã nhận, ghi chú",
+        },
+    ),
+}
+
+
+def labelled_answers(
+    wizard: Wizard, answers: dict[str, dict[str, str]], attachments: dict[str, dict[str, Any]]
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The answers as (step title, [(field label, shown value)]), in the form's order."""
+    out: list[tuple[str, list[tuple[str, str]]]] = []
+    for step in wizard.steps:
+        saved = answers.get(step.key)
+        if not saved:
+            continue
+        rows = []
+        for field in step.fields:
+            value = saved.get(field.key, "")
+            if not value:
+                continue
+            if field.type is FieldType.FILE:
+                value = attachments.get(value, {}).get("original_name", "tệp đính kèm")
+            elif field.type is FieldType.CHOICE:
+                value = next((c.label for c in field.choices if c.value == value), value)
+            rows.append((field.label, value))
+        out.append((step.title, rows))
+    for key, (title, labels) in COUNTER_LABELS.items():
+        saved = answers.get(key)
+        if saved:
+            out.append((title, [(labels.get(k, k), v) for k, v in saved.items() if v]))
+    return out
