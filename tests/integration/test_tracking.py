@@ -1,0 +1,98 @@
+"""Public tracking: second factor, one answer for every mistake, rate limits, signed links."""
+
+import logging
+
+from app.logs import RedactSecrets
+from app.services import rate_limit, tracking
+from app.services.tracking_links import signature, tracking_path
+from tests.integration.builders_notifications import submitted_dossier
+
+
+async def test_code_and_factor_show_the_dossier_without_personal_data(client):
+    dossier = await submitted_dossier("0904000001", "track1@example.com")
+    r = await client.get("/tra-cuu", params={"ma": dossier["code"], "xac_thuc": "0001"})
+    assert r.status_code == 200
+    assert r.headers["cache-control"] == "no-store"
+    assert r.headers["referrer-policy"] == "no-referrer"
+    assert "N. V. T." in r.text
+    assert "Nguyễn Văn Thử" not in r.text
+    assert "0904000001" not in r.text and "093095000123" not in r.text
+    assert "Đã nộp, chờ tiếp nhận" in r.text
+    assert 'hx-trigger="every 15s"' in r.text  # open dossiers poll
+    assert "Cập nhật tình trạng" in r.text  # and offer a refresh link without JavaScript
+
+
+async def test_a_wrong_code_and_a_wrong_factor_get_the_same_answer(client):
+    dossier = await submitted_dossier("0904000002", "track2@example.com")
+    code = dossier["code"]
+    wrong_factor = await client.get("/tra-cuu", params={"ma": code, "xac_thuc": "9999"})
+    unknown = code[:-4] + "9999"
+    wrong_code = await client.get("/tra-cuu", params={"ma": unknown, "xac_thuc": "0002"})
+    assert wrong_factor.status_code == wrong_code.status_code == 404
+    strip = lambda html: html.replace(code, "").replace(unknown, "")  # noqa: E731
+    assert strip(wrong_factor.text) == strip(wrong_code.text)
+
+
+async def test_lookups_are_rate_limited_per_address(demo_db):
+    address = "198.51.100.9"
+    dossier = await submitted_dossier("0904000003", "track3@example.com")
+    try:
+        for _ in range(tracking.LOOKUP_PER_ADDRESS.max_hits):
+            assert await tracking.look_up(dossier["code"], "0003", address) is not None
+        try:
+            await tracking.look_up(dossier["code"], "0003", address)
+        except tracking.TooManyLookups as exc:
+            assert exc.retry_after > 0
+        else:
+            raise AssertionError("the limit did not hold")
+        assert await tracking.look_up(dossier["code"], "0003", "198.51.100.10") is not None
+    finally:
+        await rate_limit.reset(tracking.LOOKUP_PER_ADDRESS, address)
+        await rate_limit.reset(tracking.LOOKUP_PER_ADDRESS, "198.51.100.10")
+
+
+async def test_guessing_the_factor_of_one_code_is_stopped_from_any_address(demo_db):
+    dossier = await submitted_dossier("0904000004", "track4@example.com")
+    code = dossier["code"]
+    for i in range(tracking.FAILURES_PER_CODE.max_hits):
+        assert await tracking.look_up(code, f"{9000 + i}", f"192.0.2.{i}") is None
+    try:
+        await tracking.look_up(code, "0004", "192.0.2.200")  # even the right factor
+    except tracking.TooManyLookups:
+        pass
+    else:
+        raise AssertionError("a code can be brute-forced from many addresses")
+    finally:
+        await rate_limit.reset(tracking.FAILURES_PER_CODE, code)
+
+
+async def test_signed_link_opens_its_own_dossier_only(client):
+    first = await submitted_dossier("0904000005", "track5@example.com")
+    second = await submitted_dossier("0904000006", "track6@example.com")
+    ok = await client.get(tracking_path(first["code"]))
+    assert ok.status_code == 200 and first["code"] in ok.text
+    reused = await client.get(f"/tra-cuu/{second['code']}/{signature(first['code'])}")
+    assert reused.status_code == 404
+    forged = signature(first["code"])[:-1] + ("a" if signature(first["code"])[-1] != "a" else "b")
+    assert (await client.get(f"/tra-cuu/{first['code']}/{forged}")).status_code == 404
+
+
+async def test_polling_gets_only_the_status_fragment(client):
+    dossier = await submitted_dossier("0904000007", "track7@example.com")
+    r = await client.get(tracking_path(dossier["code"]), headers={"HX-Request": "true"})
+    assert r.text.lstrip().startswith('<section id="tracking-status"')
+
+
+def test_the_factor_never_reaches_the_access_log():
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        "",
+        0,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5", "GET", "/tra-cuu?ma=000.00.32.H99-261122-0001&xac_thuc=1234", "1.1", 200),
+        None,
+    )
+    RedactSecrets().filter(record)
+    line = record.getMessage()
+    assert "1234" not in line and "xac_thuc=***" in line
