@@ -46,6 +46,7 @@ class SearchIndex:
     _weights: dict[int, int] = field(default_factory=dict)
     _postings: dict[str, set[int]] = field(default_factory=dict)
     _vocabulary: list[str] = field(default_factory=list)
+    _by_popularity: list[int] = field(default_factory=list)
 
     @classmethod
     def build(cls, documents: Iterable[Document]) -> SearchIndex:
@@ -59,6 +60,9 @@ class SearchIndex:
             for token in set(title.split()) | set(body.split()):
                 index._postings.setdefault(token, set()).add(doc.key)
         index._vocabulary = sorted(index._postings)
+        index._by_popularity = sorted(
+            index._titles, key=lambda k: (-index._weights[k], index._titles[k])
+        )
         return index
 
     def _matching(self, word: str, *, prefix: bool) -> set[int]:
@@ -76,8 +80,9 @@ class SearchIndex:
         """Keys matching every word of ``query`` (the last may be a prefix), best first."""
         words = tokens(query)
         if not words:
-            keys = self._titles.keys() if candidates is None else candidates
-            return sorted(keys, key=lambda k: (-self._weights[k], self._titles[k]))
+            if candidates is None:
+                return list(self._by_popularity)
+            return [k for k in self._by_popularity if k in candidates]
         hits: set[int] | None = candidates
         for i, word in enumerate(words):
             found = self._matching(word, prefix=i == len(words) - 1)
