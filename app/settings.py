@@ -34,6 +34,7 @@ class Settings:
     session_hours: int
     outbox_worker: bool
     outbox_poll_seconds: float
+    tracking_poll_seconds: int
 
     @property
     def is_postgres(self) -> bool:
@@ -100,4 +101,5 @@ def get_settings() -> Settings:
         session_hours=int(env("MOTCUA_SESSION_HOURS", "12")),
         outbox_worker=env("MOTCUA_OUTBOX_WORKER", "1") != "0",
         outbox_poll_seconds=float(env("MOTCUA_OUTBOX_POLL_SECONDS", "2")),
+        tracking_poll_seconds=int(env("MOTCUA_TRACKING_POLL_SECONDS", "15")),
     )

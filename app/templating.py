@@ -28,6 +28,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     env.globals.update(
         static_url=static_url,
         portal_name=get_settings().portal_name,
+        tracking_poll_seconds=get_settings().tracking_poll_seconds,
         labels=labels,
         time_limit_label=labels.time_limit_label,
         service_level_label=lambda n: SERVICE_LEVEL_LABELS[ServiceLevel(n)],

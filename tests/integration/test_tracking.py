@@ -18,7 +18,7 @@ async def test_code_and_factor_show_the_dossier_without_personal_data(client):
     assert "Nguyễn Văn Thử" not in r.text
     assert "0904000001" not in r.text and "093095000123" not in r.text
     assert "Đã nộp, chờ tiếp nhận" in r.text
-    assert 'hx-trigger="every 15s"' in r.text  # open dossiers poll
+    assert 'hx-trigger="every 2s"' in r.text  # open dossiers poll (MOTCUA_TRACKING_POLL_SECONDS)
     assert "Cập nhật tình trạng" in r.text  # and offer a refresh link without JavaScript
 
 
