@@ -13,6 +13,7 @@ from app.models.catalogue import (
 )
 from app.models.dossier import Attachment, CalendarDay, Dossier, DossierEvent, DossierSequence
 from app.models.messaging import Outbox
+from app.models.payment import Payment, PaymentCallback
 
 TABLES = [
     AgencyLevel,
@@ -35,6 +36,8 @@ TABLES = [
     DossierEvent,
     DossierSequence,
     CalendarDay,
+    Payment,
+    PaymentCallback,
 ]
 
 __all__ = [
@@ -53,6 +56,8 @@ __all__ = [
     "Officer",
     "Outbox",
     "PasswordReset",
+    "Payment",
+    "PaymentCallback",
     "Procedure",
     "ProcedureLevel",
     "ProcedureSector",

@@ -47,6 +47,8 @@ class Dossier(Table, tablename="dossier"):
     applicant_email = Varchar(length=254, default="")
     rules = JSON(default={})  # time limit and fees in force at submission
     delivery_method = Varchar(length=10, default="desk")  # desk | post | online
+    fee_status = Varchar(length=25, default="not_required")  # app/domain/fees.py FeeStatus
+    fee_amount_vnd = BigInt(default=0)
     is_priority = Boolean(default=False)
     has_processing_started = Boolean(default=False)
     pre_supplement_count = Integer(default=0)
