@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from datetime import date
 from importlib import resources
@@ -93,6 +94,12 @@ def serve(args: argparse.Namespace) -> None:
     from app.logs import log_config
     from app.settings import get_settings
 
+    # Worker processes read the same address for the links they build (QR codes, messages).
+    if args.host:
+        os.environ["MOTCUA_HOST"] = args.host
+    if args.port:
+        os.environ["MOTCUA_PORT"] = str(args.port)
+    get_settings.cache_clear()
     settings = get_settings()
     uvicorn.run(
         "app.main:create_app",

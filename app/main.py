@@ -22,6 +22,11 @@ from app.routes._guards import LoginRequired, OfficerLoginRequired, load_account
 from app.routes.account import AccountController
 from app.routes.citizen import CitizenController, CitizenDossierController
 from app.routes.desk import DeskController, DeskDocumentsController, DeskIntakeController
+from app.routes.payments import (
+    CitizenPaymentController,
+    GatewayController,
+    SandboxGatewayController,
+)
 from app.routes.public import PublicController
 from app.routes.static import static_file
 from app.routes.tracking import TrackingController
@@ -103,6 +108,9 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             CitizenDossierController,
             DeskController,
             TrackingController,
+            CitizenPaymentController,
+            GatewayController,
+            SandboxGatewayController,
             DeskDocumentsController,
             DeskIntakeController,
             static_file,

@@ -35,6 +35,9 @@ class Settings:
     outbox_worker: bool
     outbox_poll_seconds: float
     tracking_poll_seconds: int
+    vnpay_tmn_code: str
+    vnpay_secret: str
+    vnpay_url: str
 
     @property
     def is_postgres(self) -> bool:
@@ -44,6 +47,10 @@ class Settings:
     def public_url(self) -> str:
         """The portal's address for links in messages and QR codes."""
         return self.base_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def gateway_url(self) -> str:
+        return self.vnpay_url or f"{self.public_url}/sandbox/vnpay/paymentv2/vpcpay.html"
 
     @property
     def sqlite_path(self) -> Path:
@@ -102,4 +109,8 @@ def get_settings() -> Settings:
         outbox_worker=env("MOTCUA_OUTBOX_WORKER", "1") != "0",
         outbox_poll_seconds=float(env("MOTCUA_OUTBOX_POLL_SECONDS", "2")),
         tracking_poll_seconds=int(env("MOTCUA_TRACKING_POLL_SECONDS", "15")),
+        # Without these the payments go to the built-in sandbox gateway (/sandbox/vnpay).
+        vnpay_tmn_code=env("MOTCUA_VNPAY_TMN_CODE", "MOTCUA01"),
+        vnpay_secret=env("MOTCUA_VNPAY_SECRET", "sandbox-secret-not-for-production"),
+        vnpay_url=env("MOTCUA_VNPAY_URL", ""),
     )

@@ -20,7 +20,7 @@ from app.domain.uploads import EXTENSIONS
 from app.models import Attachment, Citizen, Dossier
 from app.routes._guards import current_citizen
 from app.routes._render import wants_fragment
-from app.services import documents, workflow
+from app.services import documents, payments, workflow
 from app.services import wizard as wz
 from app.services.calendar import local_now
 from app.services.catalogue import get_catalogue
@@ -360,6 +360,7 @@ async def _dossier_context(view, error: str = "") -> dict[str, Any]:
         "tracking_url": link,
         "answer_sections": sections,
         "error": error,
+        **await payments.fee_context(view),
     }
 
 

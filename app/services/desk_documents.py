@@ -222,7 +222,8 @@ def render_pdf(doc: Document) -> bytes:
     if doc.table:
         pdf.ln(1)
         pdf.set_font("NotoSans", "", 7)
-        with pdf.table(col_widths=(24, 24, 28, 16, 32), text_align="LEFT") as table:
+        widths = (24, 24, 28, 16, 32) if len(doc.table_head) == 5 else None
+        with pdf.table(col_widths=widths, text_align="LEFT") as table:
             table.row(doc.table_head)
             for line in doc.table:
                 table.row(line)

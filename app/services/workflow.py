@@ -14,7 +14,7 @@ from app.domain import dossier_flow as flow
 from app.domain.calendar import due_at
 from app.domain.dossier_codes import format_code, sequence_key
 from app.models import Agency, Dossier, DossierEvent
-from app.services import notifications, sequences
+from app.services import notifications, payments, sequences
 from app.services.calendar import OFFICE_HOURS, local_now, to_local, working_calendar
 
 
@@ -89,6 +89,9 @@ async def _updates(
         if not row["code"]:
             updates["code"] = await issue_code(row["receiving_agency"], now)
         updates["due_at"] = await compute_due(row["rules"], now)
+        quote = payments.quote_for(row)
+        updates["fee_status"] = payments.status_for(quote).value
+        updates["fee_amount_vnd"] = quote.total_vnd
     if R.ISSUE_RECEIPT in records:
         start = (
             row["submitted_at"]
