@@ -15,7 +15,7 @@ from litestar.response import Redirect, Template
 from app.domain import vnpay
 from app.models import Citizen
 from app.routes._guards import client_address
-from app.routes.citizen import CITIZEN, _own_view
+from app.routes.citizen import CITIZEN, _dossier_context, _own_view
 from app.services import desk_documents, payments
 from app.services.calendar import local_now
 from app.services.fee_receipts import load_payment, receipt_document
@@ -48,8 +48,9 @@ class CitizenPaymentController(Controller):
         try:
             url = await payments.start_online_payment(view.row, client_address(request), return_url)
         except payments.PaymentRefused as exc:
-            context = {"dossier": view, **await payments.fee_context(view), "fee_error": exc.message}
-            return Template("partials/dossier/fee.html", context=context, status_code=422)
+            context = await _dossier_context(view)
+            context["fee_error"] = exc.message
+            return Template("pages/citizen/dossier.html", context=context, status_code=422)
         return Redirect(url, status_code=303)
 
     @get("/bien-lai/{payment_id:int}", name="citizen.fee_receipt")
