@@ -21,7 +21,12 @@ from app import templating
 from app.routes._guards import LoginRequired, OfficerLoginRequired, load_account, login_url
 from app.routes.account import AccountController
 from app.routes.citizen import CitizenController, CitizenDossierController
-from app.routes.desk import DeskController, DeskDocumentsController, DeskIntakeController
+from app.routes.desk import (
+    DeskController,
+    DeskDocumentsController,
+    DeskIntakeController,
+    ReconciliationController,
+)
 from app.routes.payments import (
     CitizenPaymentController,
     GatewayController,
@@ -113,6 +118,7 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             SandboxGatewayController,
             DeskDocumentsController,
             DeskIntakeController,
+            ReconciliationController,
             static_file,
             *extra_route_handlers,
         ],

@@ -20,7 +20,17 @@ from app.routes._guards import client_address, current_officer
 from app.routes._render import render
 from app.routes.account import _form, _session_cookie
 from app.routes.citizen import attachment_response
-from app.services import delivery, desk, desk_documents, intake, outbox, workflow
+from app.routes.payments import fee_receipt_response
+from app.services import (
+    delivery,
+    desk,
+    desk_documents,
+    intake,
+    outbox,
+    payments,
+    reconciliation,
+    workflow,
+)
 from app.services import wizard as wz
 from app.services.accounts import FormErrors
 from app.services.catalogue import get_catalogue
@@ -77,6 +87,7 @@ async def _dossier_context(officer: Officer, view, error: str = "") -> dict[str,
         attachments = {a["token"]: a for a in view.attachments}
         sections = wz.labelled_answers(await wz.wizard_for(procedure), view.answers, attachments)
     return {
+        **await payments.fee_context(view),
         "answer_sections": sections,
         "officer": officer,
         "dossier": view,
@@ -306,6 +317,31 @@ class DeskDocumentsController(Controller):
             )
         return Redirect(f"/mot-cua/ho-so/{dossier_id}", status_code=303)
 
+    @post("/thu-phi", name="desk.collect_fee")
+    async def collect_fee(
+        self, request: Request, officer: NamedDependency[Officer], dossier_id: FromPath[int]
+    ) -> Response:
+        view = await _visible_dossier(officer, dossier_id)
+        _require(officer, flow.Role.RECEPTIONIST)
+        form = await request.form()
+        try:
+            await payments.record_counter_payment(view.row, officer.id, str(form.get("cach", "")))
+        except payments.PaymentRefused as exc:
+            context = await _dossier_context(officer, view, exc.message)
+            return Template("pages/desk/dossier.html", context=context, status_code=422)
+        return Redirect(f"/mot-cua/ho-so/{dossier_id}#fee-heading", status_code=303)
+
+    @get("/bien-lai/{payment_id:int}", name="desk.fee_receipt")
+    async def fee_receipt(
+        self,
+        request: Request,
+        officer: NamedDependency[Officer],
+        dossier_id: FromPath[int],
+        payment_id: FromPath[int],
+    ) -> Response:
+        await _visible_dossier(officer, dossier_id)
+        return await fee_receipt_response(request, dossier_id, payment_id)
+
     @post("/thong-bao/{message_id:int}/gui-lai", name="desk.resend")
     async def resend(
         self,
@@ -371,3 +407,43 @@ async def _intake_context(values: dict[str, str], errors: dict[str, str]) -> dic
         "values": values,
         "errors": errors,
     }
+
+
+class ReconciliationController(Controller):
+    path = "/mot-cua/doi-soat"
+    dependencies = OFFICER
+
+    @get("/", name="desk.reconciliation")
+    async def page(
+        self,
+        officer: NamedDependency[Officer],
+        day: Annotated[str, QueryParameter(name="ngay", max_length=10)] = "",
+    ) -> Template:
+        report = await reconciliation.day_report(desk.officer_agency(officer), _day(day))
+        return Template(
+            "pages/desk/reconciliation.html",
+            context={"report": report, "receipt_code": payments.receipt_code},
+        )
+
+    @get("/csv", name="desk.reconciliation.csv")
+    async def export(
+        self,
+        officer: NamedDependency[Officer],
+        day: Annotated[str, QueryParameter(name="ngay", max_length=10)] = "",
+    ) -> Response[str]:
+        report = await reconciliation.day_report(desk.officer_agency(officer), _day(day))
+        return Response(
+            "\ufeff" + reconciliation.to_csv(report),  # BOM: spreadsheets read it as UTF-8
+            media_type="text/csv",
+            headers={
+                "Content-Disposition": f'attachment; filename="doi-soat-{report.day}.csv"',
+                "Cache-Control": "private, no-store",
+            },
+        )
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return workflow.local_now().date()

@@ -1,0 +1,78 @@
+"""Reconciliation of fee payments per day and agency, on screen and as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from app.models import Payment
+from app.services.calendar import LOCAL_TZ, to_local
+from app.services.payments import receipt_code
+
+CSV_HEADER = [
+    "so_bien_lai",
+    "ma_ho_so",
+    "nguoi_nop",
+    "hinh_thuc",
+    "so_tien_vnd",
+    "ma_giao_dich",
+    "ngan_hang",
+    "thoi_gian",
+]
+
+
+@dataclass
+class DayReport:
+    day: date
+    rows: list[dict[str, Any]]
+    totals: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.totals.values())
+
+
+async def day_report(agency_id: int, day: date) -> DayReport:
+    start = datetime.combine(day, time(0, 0), LOCAL_TZ)
+    rows = (
+        await Payment.select(
+            Payment.all_columns(),
+            Payment.dossier.code.as_alias("dossier_code"),
+            Payment.dossier.applicant_name.as_alias("applicant_name"),
+        )
+        .where(
+            (Payment.agency == agency_id)
+            & (Payment.status == "paid")
+            & (Payment.paid_at >= start)
+            & (Payment.paid_at < start + timedelta(days=1))
+        )
+        .order_by(Payment.receipt_number)
+        .run()
+    )
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[row["method"]] = totals.get(row["method"], 0) + row["amount_vnd"]
+    return DayReport(day, rows, totals)
+
+
+def to_csv(report: DayReport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for row in report.rows:
+        writer.writerow(
+            [
+                receipt_code(row),
+                row["dossier_code"],
+                row["applicant_name"],
+                row["method"],
+                row["amount_vnd"],
+                row["transaction_no"] or row["txn_ref"],
+                row["bank_code"],
+                to_local(row["paid_at"]).strftime("%Y-%m-%d %H:%M:%S"),
+            ]
+        )
+    return out.getvalue()
