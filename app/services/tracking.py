@@ -16,6 +16,7 @@ from typing import Any
 
 from app.domain import dossier_flow as flow
 from app.domain.dossier_codes import normalize_code
+from app.domain.fees import FEE_STATUS_LABELS, FeeStatus
 from app.models import Dossier, DossierEvent
 from app.services import rate_limit
 
@@ -57,6 +58,8 @@ class PublicDossier:
     note: str
     events: list[dict[str, Any]]
     fees: list[dict[str, Any]]
+    fee_status: str
+    fee_amount_vnd: int
     delivery_method: str
     postal_tracking: str
 
@@ -114,6 +117,8 @@ async def _public(row: dict[str, Any]) -> PublicDossier:
         note=note,
         events=shown,
         fees=rules.get("fees", []),
+        fee_status=FEE_STATUS_LABELS[FeeStatus(row["fee_status"])],
+        fee_amount_vnd=row["fee_amount_vnd"],
         delivery_method=row["delivery_method"],
         postal_tracking=(row["delivery_info"] or {}).get("postal_tracking", ""),
     )
