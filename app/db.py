@@ -29,3 +29,16 @@ def enable_sqlite_wal() -> None:
         return
     with sqlite3.connect(settings.sqlite_path) as conn:
         conn.execute("PRAGMA journal_mode=WAL")
+
+
+def write_transaction():
+    """A transaction that will write. On SQLite it starts IMMEDIATE: it takes the write lock at
+    once and waits for it (busy timeout) instead of failing with "database is locked" when two
+    transactions that both read first try to write."""
+    from app.piccolo_conf import DB
+
+    if get_settings().is_postgres:
+        return DB.transaction()
+    from piccolo.engine.sqlite import TransactionType
+
+    return DB.transaction(transaction_type=TransactionType.immediate)

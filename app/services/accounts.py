@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from piccolo.columns.combination import Where
 
+from app.db import write_transaction
 from app.domain import forms
 from app.domain.accounts import Identifier, parse_identifier, password_problem
 from app.models import Citizen, PasswordReset
@@ -120,7 +121,7 @@ async def request_reset(login: str, address: str, link_base: str) -> None:
     if citizen is None or not citizen.email:
         return
     token = secrets.token_urlsafe(32)
-    async with Citizen._meta.db.transaction():
+    async with write_transaction():
         await (
             PasswordReset(
                 citizen=citizen.id,

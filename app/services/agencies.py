@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.db import write_transaction
 from app.models import Agency, AgencyLevel
 
 
@@ -13,7 +14,7 @@ async def load_agencies(document: dict) -> tuple[int, int]:
     """Upsert levels by key and agencies by code; parents must come before children."""
     levels = document.get("levels", [])
     agencies = document.get("agencies", [])
-    async with Agency._meta.db.transaction():
+    async with write_transaction():
         level_ids: dict[str, int] = {}
         for row in levels:
             values = {

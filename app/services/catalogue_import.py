@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
+from app.db import write_transaction
 from app.domain.catalogue_import import FeeRecord, ProcedureRecord, parse_catalogue
 from app.domain.levels import service_level_for
 from app.domain.search import tokens
@@ -51,7 +52,7 @@ async def import_catalogue(document: object, effective_on: date) -> ImportSummar
     levels = {row["key"]: row["id"] for row in await AgencyLevel.select().run()}
     records = parse_catalogue(document, set(levels))
     summary = ImportSummary()
-    async with Procedure._meta.db.transaction():
+    async with write_transaction():
         sector_ids = await _ensure_sectors(records)
         for record in records:
             outcome = await _upsert_procedure(record, levels, sector_ids, effective_on)

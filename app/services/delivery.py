@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.db import write_transaction
 from app.domain.dossier_flow import Refused, Status
 from app.models import Dossier, DossierEvent
 from app.services.calendar import local_now
@@ -29,7 +30,7 @@ async def record_delivery(
         raise Refused("Vui lòng tải lên tệp kết quả đã ký số.")
     now = local_now()
     details = {**info, "method": method, "at": now.isoformat(), "officer_id": officer_id}
-    async with Dossier._meta.db.transaction():
+    async with write_transaction():
         done = (
             await Dossier.update(
                 {Dossier.is_delivery_recorded: True, Dossier.delivery_info: details}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from app.db import write_transaction
 from app.domain import vnpay
 from app.domain.fees import FEE_STATUS_LABELS, Channel, FeeQuote, FeeStatus, amount_due
 from app.models import Agency, Dossier, Payment, PaymentCallback
@@ -121,7 +122,7 @@ async def handle_ipn(params: dict[str, str], remote_addr: str) -> dict[str, str]
     """The IPN: the protocol's checks, then paid or failed, idempotently; every call logged."""
     settings = get_settings()
     txn_ref = str(params.get("vnp_TxnRef", ""))[:100]
-    async with Payment._meta.db.transaction():
+    async with write_transaction():
         payment = await Payment.select().where(Payment.txn_ref == txn_ref).first().run()
         order = None
         if payment is not None:
@@ -220,7 +221,7 @@ async def record_counter_payment(dossier: dict[str, Any], officer_id: int, metho
     if dossier["fee_status"] not in (FeeStatus.UNPAID, FeeStatus.AWAITING_CONFIRMATION):
         raise PaymentRefused("Hồ sơ không có khoản phí chưa nộp.")
     quote = quote_for(dossier)
-    async with Payment._meta.db.transaction():
+    async with write_transaction():
         payment = Payment(
             dossier=dossier["id"],
             agency=dossier["receiving_agency"],

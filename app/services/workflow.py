@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from app.db import write_transaction
 from app.domain import dossier_flow as flow
 from app.domain.calendar import due_at
 from app.domain.dossier_codes import format_code, sequence_key
@@ -146,7 +147,7 @@ async def transition(
     """Apply ``action`` to a dossier or raise ``Refused`` (also when someone else was faster)."""
     changes = changes or Changes()
     now = now or local_now()
-    async with Dossier._meta.db.transaction():
+    async with write_transaction():
         row = (
             await Dossier.select()
             .where(Dossier.id == dossier_id)
