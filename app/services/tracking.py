@@ -10,6 +10,7 @@ answer, so codes cannot be enumerated.
 from __future__ import annotations
 
 import hmac
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,7 +21,9 @@ from app.domain.fees import FEE_STATUS_LABELS, FeeStatus
 from app.models import Dossier, DossierEvent
 from app.services import rate_limit
 
-LOOKUP_PER_ADDRESS = rate_limit.Limit("track-address", 20, 15 * 60)
+LOOKUP_PER_ADDRESS = rate_limit.Limit(
+    "track-address", int(os.environ.get("MOTCUA_TRACKING_LOOKUPS_PER_ADDRESS", "20")), 15 * 60
+)
 FAILURES_PER_CODE = rate_limit.Limit("track-code", 10, 24 * 3600)
 PUBLIC_ACTIONS = {
     "submit",
