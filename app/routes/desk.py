@@ -25,6 +25,7 @@ from app.services import (
     delivery,
     desk,
     desk_documents,
+    documents,
     intake,
     outbox,
     payments,
@@ -37,6 +38,7 @@ from app.services.catalogue import get_catalogue
 from app.services.dossier_view import load_dossier
 from app.services.files import UploadRefused, store_upload
 from app.services.officers import authenticate_officer, officer_roles
+from app.services.receipts import receipt_data
 from app.services.sessions import COOKIE, open_session
 
 OFFICER = {"officer": Provide(current_officer, sync_to_thread=False)}
@@ -49,6 +51,20 @@ def role_for(officer: Officer, facts: flow.DossierFacts, action: flow.Action) ->
         if action in flow.options(facts, role):
             return role
     return None
+
+
+def refusal_reason(
+    officer: Officer, facts: flow.DossierFacts, action: flow.Action, note: str
+) -> str:
+    """The most specific reason the table gives for refusing ``action`` to this officer."""
+    reasons = []
+    for role in sorted(officer_roles(officer)):
+        try:
+            flow.decide(facts, action, role, note or "-", new_due_on=facts.due_on)
+        except flow.Refused as exc:
+            reasons.append(str(exc))
+    specific = [r for r in reasons if "vai trò" not in r]
+    return (specific or reasons or ["Bạn không thể thực hiện thao tác này."])[0]
 
 
 def actions_for(officer: Officer, facts: flow.DossierFacts) -> list[flow.Action]:
@@ -196,7 +212,7 @@ class DeskController(Controller):
             facts = workflow.facts_of(view.row, workflow.local_now().date())
             role = role_for(officer, facts, action)
             if role is None:
-                error = "Bạn không thể thực hiện thao tác này với hồ sơ ở trạng thái hiện tại."
+                error = refusal_reason(officer, facts, action, form.get("ghi_chu", ""))
             else:
                 try:
                     await workflow.transition(
@@ -263,6 +279,22 @@ class DeskDocumentsController(Controller):
         kind: FromPath[str],
     ) -> Response:
         view = await _visible_dossier(officer, dossier_id)
+        if kind == "giay-tiep-nhan" and view.code:
+            data = await receipt_data(view.row, view.procedure["name"])
+            if request.query_params.get("pdf"):
+                body = await anyio.to_thread.run_sync(documents.receipt_pdf, data)
+                return Response(
+                    body,
+                    media_type="application/pdf",
+                    headers={
+                        "Content-Disposition": f'attachment; filename="{kind}-{view.code}.pdf"',
+                        "Cache-Control": "private, no-store",
+                    },
+                )
+            return Template(
+                "pages/documents/receipt.html",
+                context={"r": data, "qr": documents.qr_svg(data.tracking_url)},
+            )
         doc = await desk_documents.build(kind, view)
         if doc is None:
             raise NotFoundException("Hồ sơ chưa có phiếu này")

@@ -21,6 +21,7 @@ SUFFIXES = {
     "phieu-kiem-soat": "PKS",
 }
 KINDS = {
+    "giay-tiep-nhan": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
     "phieu-bo-sung": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
     "phieu-tu-choi": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
     "phieu-xin-loi": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
@@ -47,7 +48,7 @@ class Document:
 
 def available(view: DossierView) -> list[tuple[str, str]]:
     """Which documents exist for this dossier, in the order of the process."""
-    kinds = []
+    kinds = ["giay-tiep-nhan"] if view.code else []
     if view.pre_supplement_count or view.supplement_count:
         kinds.append("phieu-bo-sung")
     if view.status in (flow.Status.REFUSED, flow.Status.REJECTED) or view.is_rejection:

@@ -49,6 +49,8 @@ async def on_transition(row: dict[str, Any], action: flow.Action) -> int:
     template = MESSAGES.get(action)
     if template is None or not row.get("code"):
         return 0
+    if action is A.SUBMIT and row.get("channel") != "online":
+        return 0  # a dossier brought to the desk is announced by its reception
     citizen = None
     if row.get("citizen"):
         citizen = await Citizen.select().where(Citizen.id == row["citizen"]).first().run()

@@ -189,6 +189,7 @@ async def transition(
                 from_status=row["status"],
                 to_status=decision.to_status.value,
                 note=note,
+                data=_event_data(row, updates, changes),
             )
             .save()
             .run()
