@@ -22,6 +22,7 @@ os.environ["MOTCUA_SECRET_KEY"] = "test-secret-key"
 os.environ["MOTCUA_DB_POOL"] = "0"
 os.environ["MOTCUA_CATALOGUE_CACHE_SECONDS"] = "0"
 os.environ["MOTCUA_TRACKING_POLL_SECONDS"] = "2"
+os.environ["MOTCUA_REGISTRATIONS_PER_ADDRESS"] = "100000"  # every test client shares one address
 os.environ["MOTCUA_OUTBOX_WORKER"] = "0"  # tests deliver explicitly; e2e servers set their own
 
 

@@ -20,6 +20,7 @@ from litestar.types import ControllerRouterHandler
 from app import templating
 from app.routes._guards import LoginRequired, OfficerLoginRequired, load_account, login_url
 from app.routes.account import AccountController
+from app.routes.admin import AdminController
 from app.routes.citizen import CitizenController, CitizenDossierController
 from app.routes.desk import (
     DeskController,
@@ -119,6 +120,7 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             DeskDocumentsController,
             DeskIntakeController,
             ReconciliationController,
+            AdminController,
             static_file,
             *extra_route_handlers,
         ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -38,6 +39,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     )
     env.filters["vnd"] = labels.format_vnd
     env.filters["local_time"] = lambda v: to_local(v).strftime("%H:%M %d/%m/%Y") if v else ""
+    env.filters["vn_date"] = _vn_date
     env.filters["local_date"] = lambda v: to_local(v).strftime("%d/%m/%Y") if v else ""
     env.globals.update(
         action_labels={**flow.ACTION_LABELS, "record_delivery": "Ghi nhận giao kết quả"},
@@ -51,6 +53,14 @@ def _configure(engine: JinjaTemplateEngine) -> None:
             "halt",
         },
     )
+
+
+def _vn_date(value: str) -> str:
+    """An ISO date answer as dd/mm/yyyy; anything else unchanged."""
+    try:
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    except (TypeError, ValueError):
+        return value
 
 
 def template_config(directory: Path) -> TemplateConfig:

@@ -68,6 +68,7 @@ class AccountController(Controller):
                 form.get("dinh_danh", ""),
                 form.get("mat_khau", ""),
                 form.get("nhap_lai", ""),
+                client_address(request),
             )
         except accounts.FormErrors as exc:
             values = {k: v for k, v in form.items() if not k.startswith("mat_khau")}

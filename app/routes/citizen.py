@@ -66,11 +66,15 @@ def _step_context(dossier, procedure, wizard, step, values, errors, citizen) -> 
 
 
 def _render_step(request: Request, context: dict[str, Any], status_code: int = 200) -> Template:
-    name = "partials/wizard/step.html" if wants_fragment(request) else "pages/citizen/step.html"
+    name = (
+        "partials/wizard/step_swap.html" if wants_fragment(request) else "pages/citizen/step.html"
+    )
     return Template(name, context=context, status_code=status_code)
 
 
 def _goto(request: Request, url: str) -> Response:
+    """After a POST: a redirect, or for HTMX an in-place navigation (HX-Location). Only used for
+    pages that always answer with a whole document (review, dossier, list)."""
     if request.headers.get("hx-request"):
         return Response("", status_code=200, headers={"HX-Location": url})
     return Redirect(url, status_code=303)
@@ -162,6 +166,18 @@ class CitizenController(Controller):
             return _render_step(request, context, status_code=422)
         following = wizard.schema.next_step(step.key)
         target = f"/ho-so/{reference}/" + (f"buoc/{following.key}" if following else "kiem-tra")
+        if following is not None and wants_fragment(request):
+            # HTMX: swap the next step into #wizard and put its address in the bar
+            values = initial_answers(following, answers.get(following.key), wz.profile_of(citizen))
+            context = _step_context(
+                {**dossier, "answers": answers}, procedure, wizard, following, values, {}, citizen
+            )
+            context["attachments"] = await wz.attachment_names(dossier["id"])
+            return Template(
+                "partials/wizard/step_swap.html",
+                context=context,
+                headers={"HX-Push-Url": target, "Vary": "HX-Request"},
+            )
         return _goto(request, target)
 
     @get("/ho-so/{reference:str}/kiem-tra", name="citizen.review")
@@ -359,6 +375,7 @@ async def _dossier_context(view, error: str = "") -> dict[str, Any]:
         "qr": qr_svg(link) if link else "",
         "tracking_url": link,
         "answer_sections": sections,
+        "visible_actions": flow.CITIZEN_VISIBLE_ACTIONS,
         "error": error,
         **await payments.fee_context(view),
     }

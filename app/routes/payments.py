@@ -104,6 +104,12 @@ class GatewayController(Controller):
         return Response(body, media_type="application/json")
 
 
+def sandbox_only(connection, _handler) -> None:
+    """The sandbox signs with the configured secret: it exists only while no real gateway is."""
+    if get_settings().vnpay_url:
+        raise NotFoundException("Không có trang này")
+
+
 class SandboxGatewayController(Controller):
     """A gateway that speaks the VNPay payment-URL protocol, for the demo and the tests.
 
@@ -112,6 +118,7 @@ class SandboxGatewayController(Controller):
     """
 
     path = "/sandbox/vnpay"
+    guards = [sandbox_only]
 
     @get("/paymentv2/vpcpay.html", name="sandbox.pay")
     async def show(self, request: Request) -> Template:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -21,7 +22,9 @@ from app.settings import get_settings
 LOGIN_PER_ACCOUNT = rate_limit.Limit("login-account", 5, 15 * 60)
 LOGIN_PER_ADDRESS = rate_limit.Limit("login-address", 30, 15 * 60)
 RESET_PER_ADDRESS = rate_limit.Limit("reset-address", 5, 60 * 60)
-REGISTER_PER_ADDRESS = rate_limit.Limit("register-address", 10, 60 * 60)
+REGISTER_PER_ADDRESS = rate_limit.Limit(
+    "register-address", int(os.environ.get("MOTCUA_REGISTRATIONS_PER_ADDRESS", "10")), 60 * 60
+)
 RESET_HOURS = 1
 
 
@@ -36,7 +39,11 @@ def _where(identifier: Identifier) -> Where:
     return column == identifier.value
 
 
-async def register(full_name: str, login: str, password: str, confirm: str) -> Citizen:
+async def register(
+    full_name: str, login: str, password: str, confirm: str, address: str = ""
+) -> Citizen:
+    if address and not (await rate_limit.hit(REGISTER_PER_ADDRESS, address)).allowed:
+        raise FormErrors({"_": "Có quá nhiều đăng ký từ địa chỉ này. Vui lòng thử lại sau."}, 429)
     errors: dict[str, str] = {}
     full_name = " ".join(full_name.split())
     if not full_name:

@@ -8,6 +8,7 @@ no gaps and no duplicates.
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,6 +39,14 @@ def status_for(quote: FeeQuote) -> FeeStatus:
     if quote.total_vnd > 0:
         return FeeStatus.UNPAID
     return FeeStatus.EXEMPT if quote.exempted else FeeStatus.NOT_REQUIRED
+
+
+def _ip_or_loopback(text: str) -> str:
+    """The payer's address for the gateway; behind an odd proxy it may not be an IP at all."""
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return "127.0.0.1"
 
 
 def _txn_ref(dossier_id: int) -> str:
@@ -76,7 +85,7 @@ async def start_online_payment(dossier: dict[str, Any], ip: str, return_url: str
         txn_ref=txn_ref,
         order_info=vnpay.ascii_order_info(f"Le phi ho so {dossier['code']}"),
         return_url=return_url,
-        ip_addr=ip,
+        ip_addr=_ip_or_loopback(ip),
         created_at=local_now(),
     )
     return vnpay.payment_url(settings.gateway_url, request, settings.vnpay_secret)

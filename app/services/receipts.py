@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.domain.catalogue_labels import time_limit_label
-from app.models import Agency, Component
+from app.models import Agency, Attachment, Component
 from app.services.calendar import to_local
 from app.services.documents import ReceiptData
 from app.services.tracking_links import tracking_url
@@ -48,7 +48,7 @@ async def receipt_data(dossier: dict[str, Any], procedure_name: str) -> ReceiptD
         applicant_phone=dossier["applicant_phone"],
         applicant_email=dossier["applicant_email"],
         procedure_name=procedure_name,
-        documents=[c["name"] for c in components if c["submission"] == "submit"],
+        documents=await _documents(dossier, components),
         time_limit=time_limit_label(
             rules.get("time_limit_value"), rules.get("time_limit_unit", "")
         ),
@@ -66,3 +66,18 @@ def _address(answers: dict[str, dict[str, str]]) -> str:
             if step.get(key):
                 return step[key]
     return ""
+
+
+async def _documents(dossier: dict[str, Any], components: list[dict[str, Any]]) -> list[str]:
+    """What was handed in: the components with an upload, or (at the desk) what was noted."""
+    positions = {
+        r["component_position"]
+        for r in await Attachment.select(Attachment.component_position)
+        .where(Attachment.dossier == dossier["id"])
+        .run()
+    }
+    uploaded = [c["name"] for i, c in enumerate(components) if i in positions]
+    if uploaded:
+        return uploaded
+    noted = (dossier["answers"] or {}).get("tiep_nhan", {}).get("ghi_chu", "")
+    return [line for line in noted.splitlines() if line.strip()] or ["Tờ khai trực tuyến"]

@@ -25,23 +25,7 @@ LOOKUP_PER_ADDRESS = rate_limit.Limit(
     "track-address", int(os.environ.get("MOTCUA_TRACKING_LOOKUPS_PER_ADDRESS", "20")), 15 * 60
 )
 FAILURES_PER_CODE = rate_limit.Limit("track-code", 10, 24 * 3600)
-PUBLIC_ACTIONS = {
-    "submit",
-    "receive",
-    "request_pre_supplement",
-    "supply",
-    "refuse",
-    "request_supplement",
-    "assign",
-    "transfer",
-    "transfer_back",
-    "extend",
-    "approve",
-    "reject",
-    "return_result",
-    "withdraw",
-    "halt",
-}
+PUBLIC_ACTIONS = flow.CITIZEN_VISIBLE_ACTIONS - {flow.Action.SUPPLY}
 
 
 class TooManyLookups(Exception):

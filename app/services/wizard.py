@@ -405,6 +405,9 @@ def labelled_answers(
                 value = attachments.get(value, {}).get("original_name", "tệp đính kèm")
             elif field.type is FieldType.CHOICE:
                 value = next((c.label for c in field.choices if c.value == value), value)
+            elif field.type is FieldType.DATE:
+                parsed = forms.parse_date(value)
+                value = parsed.strftime("%d/%m/%Y") if parsed else value
             rows.append((field.label, value))
         out.append((step.title, rows))
     for key, (title, labels) in COUNTER_LABELS.items():

@@ -133,6 +133,9 @@ async def _updates(
         updates["finished_at"] = now
     if action is flow.Action.SUPPLY:
         updates["missing_items"] = []
+        if row["status"] == flow.Status.PRE_SUPPLEMENT:
+            # the complete online dossier arrives now: the clock will count from here
+            updates["submitted_at"] = now
     return updates
 
 
@@ -160,6 +163,7 @@ async def transition(
         facts = facts_of(row, to_local(now).date())
         decision = flow.decide(facts, action, actor.role, note, new_due_on=changes.new_due_on)
         updates = await _updates(row, decision, action, changes, now)
+        updates["status_note"] = ""  # a reason belongs to the status it explains
         if note and any(
             r in decision.records
             for r in (

@@ -180,3 +180,22 @@ async def test_reset_request_does_not_reveal_whether_an_account_exists(fresh_cli
     r = await post_form(fresh_client, "/quen-mat-khau", {"dinh_danh": "khong.co@example.com"})
     assert r.status_code == 200 and "chúng tôi đã gửi" in r.text
     assert not await Outbox.exists().where(Outbox.recipient == "khong.co@example.com").run()
+
+
+async def test_registrations_are_rate_limited_per_address(demo_db, monkeypatch):
+    monkeypatch.setattr(
+        accounts, "REGISTER_PER_ADDRESS", rate_limit.Limit("register-address-test", 2, 3600)
+    )
+    address = "203.0.113.50"
+    try:
+        for i in range(2):
+            await accounts.register(
+                "Ngô Văn Em", f"09060000{i:02d}", "cay tre xanh 2026", "cay tre xanh 2026", address
+            )
+        with pytest.raises(accounts.FormErrors) as err:
+            await accounts.register(
+                "Ngô Văn Em", "0906000099", "cay tre xanh 2026", "cay tre xanh 2026", address
+            )
+        assert err.value.status_code == 429
+    finally:
+        await rate_limit.reset(accounts.REGISTER_PER_ADDRESS, address)

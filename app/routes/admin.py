@@ -1,0 +1,100 @@
+"""Administration (/quan-tri): officer accounts, for officers with the administrator role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import PermissionDeniedException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from app.domain.dossier_flow import ROLE_LABELS, Role
+from app.models import Agency, Officer
+from app.routes._guards import current_officer
+from app.services.accounts import FormErrors
+from app.services.officers import OFFICER_ROLES, OfficerInput, create_officer, officer_roles
+
+
+def administrator(request: Request) -> Officer:
+    officer = current_officer(request)
+    if Role.ADMINISTRATOR not in officer_roles(officer):
+        raise PermissionDeniedException("Chức năng dành cho quản trị viên")
+    return officer
+
+
+ADMIN = {"admin": Provide(administrator, sync_to_thread=False)}
+
+
+async def _context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    officers = (
+        await Officer.select(
+            Officer.id,
+            Officer.username,
+            Officer.full_name,
+            Officer.roles,
+            Officer.is_active,
+            Officer.agency.name.as_alias("agency_name"),
+        )
+        .order_by(Officer.agency)
+        .order_by(Officer.username)
+        .output(load_json=True)
+        .run()
+    )
+    agencies = await Agency.select(Agency.code, Agency.name).order_by(Agency.code).run()
+    return {
+        "officers": officers,
+        "agencies": agencies,
+        "roles": [(r.value, ROLE_LABELS[r]) for r in OFFICER_ROLES],
+        "role_labels": {r.value: ROLE_LABELS[r] for r in OFFICER_ROLES},
+        "values": values,
+        "errors": errors,
+    }
+
+
+class AdminController(Controller):
+    path = "/quan-tri"
+    dependencies = ADMIN
+
+    @get("/", name="admin.officers")
+    async def officers(self, admin: NamedDependency[Officer]) -> Template:
+        return Template("pages/admin/officers.html", context=await _context({}, {}))
+
+    @post("/can-bo", name="admin.officers.create")
+    async def create(self, request: Request, admin: NamedDependency[Officer]) -> Response:
+        data = await request.form()
+        values = {k: v for k, v in data.items() if isinstance(v, str)}
+        roles = tuple(v for k, v in data.multi_items() if k == "vai_tro" and isinstance(v, str))
+        try:
+            await create_officer(
+                OfficerInput(
+                    username=values.get("ten_dang_nhap", ""),
+                    full_name=values.get("ho_ten", ""),
+                    agency_code=values.get("co_quan", ""),
+                    roles=roles,
+                    password=values.get("mat_khau", ""),
+                    email=values.get("thu_dien_tu", ""),
+                )
+            )
+        except FormErrors as exc:
+            values.pop("mat_khau", None)
+            context = await _context({**values, "vai_tro": roles}, exc.errors)
+            return Template("pages/admin/officers.html", context=context, status_code=422)
+        return Redirect("/quan-tri?da_tao=1", status_code=303)
+
+    @post("/can-bo/{officer_id:int}/trang-thai", name="admin.officers.toggle")
+    async def toggle(self, admin: NamedDependency[Officer], officer_id: FromPath[int]) -> Response:
+        if officer_id != admin.id:  # an administrator cannot lock themself out
+            await _toggle(officer_id)
+        return Redirect("/quan-tri", status_code=303)
+
+
+async def _toggle(officer_id: int) -> None:
+    row = await Officer.select(Officer.is_active).where(Officer.id == officer_id).first().run()
+    if row is not None:
+        await (
+            Officer.update({Officer.is_active: not row["is_active"]})
+            .where(Officer.id == officer_id)
+            .run()
+        )
