@@ -88,6 +88,19 @@ async def create_officer_command(args: argparse.Namespace) -> None:
     print(f"Đã tạo cán bộ {officer.username} ({', '.join(officer.roles)}).")
 
 
+async def calendar_day(day: date, working: bool, reason: str, source: str) -> None:
+    from app.models import CalendarDay
+
+    existing = await CalendarDay.objects().where(CalendarDay.day == day).first().run()
+    row = existing or CalendarDay(day=day)
+    row.is_working_day = working
+    row.reason = reason
+    row.source = source
+    await row.save().run()
+    kind = "ngày làm việc" if working else "ngày nghỉ"
+    print(f"{day:%d/%m/%Y} là {kind}: {reason}")
+
+
 def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -141,6 +154,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     p_officer.add_argument("--email")
     p_officer.add_argument("--password", help="bỏ trống để nhập an toàn")
+    p_day = sub.add_parser("calendar-day", help="khai báo ngày làm việc bù hoặc ngày nghỉ thêm")
+    p_day.add_argument("day", type=date.fromisoformat, help="YYYY-MM-DD")
+    kind = p_day.add_mutually_exclusive_group(required=True)
+    kind.add_argument("--working", action="store_true", help="ngày làm việc (ví dụ thứ Bảy làm bù)")
+    kind.add_argument("--off", action="store_true", help="ngày nghỉ thêm")
+    p_day.add_argument("--reason", required=True)
+    p_day.add_argument("--source", default="", help="văn bản thông báo")
     args = parser.parse_args(argv)
     if args.command == "serve":
         serve(args)
@@ -148,6 +168,8 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(migrate())
     elif args.command == "seed-demo":
         asyncio.run(seed_demo(args.if_empty))
+    elif args.command == "calendar-day":
+        asyncio.run(calendar_day(args.day, args.working, args.reason, args.source))
     elif args.command == "create-officer":
         asyncio.run(create_officer_command(args))
     elif args.command == "import-catalogue":

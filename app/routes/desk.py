@@ -349,6 +349,21 @@ class DeskDocumentsController(Controller):
             )
         return Redirect(f"/mot-cua/ho-so/{dossier_id}", status_code=303)
 
+    @post("/uu-tien", name="desk.priority")
+    async def priority(
+        self, request: Request, officer: NamedDependency[Officer], dossier_id: FromPath[int]
+    ) -> Response:
+        view = await _visible_dossier(officer, dossier_id)
+        roles = officer_roles(officer)
+        if not roles & {flow.Role.RECEPTIONIST, flow.Role.LEADER} or view.channel != "online":
+            raise PermissionDeniedException(
+                "Chỉ tiếp nhận viên, lãnh đạo đánh dấu ưu tiên hồ sơ trực tuyến"
+            )
+        wanted = (await request.form()).get("uu_tien") == "1"
+        if wanted != view.is_priority:
+            await desk.set_priority(dossier_id, officer.id, wanted)
+        return Redirect(f"/mot-cua/ho-so/{dossier_id}", status_code=303)
+
     @post("/thu-phi", name="desk.collect_fee")
     async def collect_fee(
         self, request: Request, officer: NamedDependency[Officer], dossier_id: FromPath[int]

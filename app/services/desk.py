@@ -9,10 +9,11 @@ from typing import Any
 from piccolo.columns.combination import Where
 from piccolo.query.functions.aggregate import Count
 
+from app.db import write_transaction
 from app.domain.dossier_codes import normalize_code
 from app.domain.dossier_flow import Status
 from app.domain.search import fold
-from app.models import Dossier, Officer
+from app.models import Dossier, DossierEvent, Officer
 from app.services.calendar import local_now
 
 S = Status
@@ -136,3 +137,22 @@ async def list_queue(
 
 def officer_agency(officer: Officer) -> int:
     return officer.agency if isinstance(officer.agency, int) else officer.agency.id
+
+
+async def set_priority(dossier_id: int, officer_id: int, on: bool) -> None:
+    """Mark an online dossier as priority (or not); recorded in the history like any change."""
+    async with write_transaction():
+        row = await Dossier.select(Dossier.status).where(Dossier.id == dossier_id).first().run()
+        await Dossier.update({Dossier.is_priority: on}).where(Dossier.id == dossier_id).run()
+        await (
+            DossierEvent(
+                dossier=dossier_id,
+                actor_kind="officer",
+                actor_id=officer_id,
+                action="mark_priority" if on else "unmark_priority",
+                from_status=row["status"],
+                to_status=row["status"],
+            )
+            .save()
+            .run()
+        )

@@ -53,6 +53,7 @@ MATRIX: dict[tuple[str, str], tuple[int, int, int, int, int]] = {
     ("POST", DOSSIER + "/giao-ket-qua"): (422, 403, 403, 404, 404),
     ("POST", DOSSIER + "/thong-bao/{message_id:int}/gui-lai"): (303, 303, 303, 404, 404),
     ("POST", DOSSIER + "/thu-phi"): (422, 403, 403, 404, 404),
+    ("POST", DOSSIER + "/uu-tien"): (303, 403, 303, 404, 404),
     ("GET", DOSSIER + "/bien-lai/{payment_id:int}"): (200, 200, 200, 404, 404),
     ("GET", "/mot-cua/tiep-nhan"): (200, 403, 403, 200, 403),
     ("POST", "/mot-cua/tiep-nhan"): (422, 403, 403, 422, 403),
@@ -66,6 +67,7 @@ FORMS = {
     DOSSIER + "/giao-ket-qua": {},  # no result yet: refused for the receptionist
     DOSSIER + "/thong-bao/{message_id:int}/gui-lai": {},
     DOSSIER + "/thu-phi": {"cach": ""},  # no payment method: refused for the receptionist
+    DOSSIER + "/uu-tien": {"uu_tien": "0"},  # not priority already: nothing to change
     "/mot-cua/tiep-nhan": {},  # empty intake form: validation errors, no dossier
 }
 
