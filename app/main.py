@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -39,6 +40,7 @@ from app.routes.tracking import TrackingController
 from app.services import outbox, providers
 from app.settings import get_settings
 
+log = logging.getLogger("motcua")
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 SECURITY_HEADERS = {
@@ -91,6 +93,12 @@ def http_error(request: Request, exc: Exception) -> Response[Any]:
     )
 
 
+def server_error(request: Request, exc: Exception) -> Response[Any]:
+    """Anything unexpected: logged with its traceback, answered with the Vietnamese 500 page."""
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return Template("pages/error.html", context={"status": 500, "detail": ""}, status_code=500)
+
+
 def login_redirect(request: Request, exc: Exception) -> Response[Any]:
     target = login_url(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     if request.headers.get("hx-request"):
@@ -138,6 +146,7 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             OfficerLoginRequired: desk_login_redirect,
             NotFoundException: http_error,
             HTTPException: http_error,
+            500: server_error,
         },
         openapi_config=None,
     )
