@@ -7,8 +7,10 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar import Litestar, Request, Response
 from litestar.config.compression import CompressionConfig
@@ -47,11 +49,22 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "strict-origin-when-cross-origin",
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
-    ),
 }
+
+
+@lru_cache(maxsize=4)
+def content_security_policy(gateway_url: str) -> str:
+    """Forms may post only to the portal and to the payment gateway.
+
+    The pay button's answer is a 303 to the gateway, and browsers apply ``form-action`` to the
+    redirects that a form submission follows."""
+    gateway = urlsplit(gateway_url)
+    gateway_origin = f"{gateway.scheme}://{gateway.netloc}" if gateway.netloc else ""
+    form_action = " ".join(filter(None, ["'self'", gateway_origin]))
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"frame-ancestors 'none'; form-action {form_action}; base-uri 'self'"
+    )
 
 
 @asynccontextmanager
@@ -81,6 +94,9 @@ async def database(app: Litestar) -> AsyncIterator[None]:
 async def add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    response.headers.setdefault(
+        "Content-Security-Policy", content_security_policy(get_settings().gateway_url)
+    )
     return response
 
 
