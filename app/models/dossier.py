@@ -31,7 +31,7 @@ class Dossier(Table, tablename="dossier"):
     code = Varchar(length=40, null=True, default=None, unique=True)
     procedure = ForeignKey(references=Procedure, on_delete=OnDelete.restrict)
     procedure_revision = Integer(default=1)
-    citizen = ForeignKey(references=Citizen, null=True, on_delete=OnDelete.restrict)
+    citizen = ForeignKey(references=Citizen, null=True, on_delete=OnDelete.restrict, index=True)
     receiving_agency = ForeignKey(references=Agency, null=True, on_delete=OnDelete.restrict)
     resolving_agency = ForeignKey(references=Agency, null=True, on_delete=OnDelete.restrict)
     current_agency = ForeignKey(references=Agency, null=True, on_delete=OnDelete.restrict)
@@ -72,7 +72,7 @@ class Attachment(Table, tablename="attachment"):
     """A file of a dossier, stored under MOTCUA_DATA_DIR by its SHA-256."""
 
     token = Varchar(length=32, unique=True)  # unguessable id used in URLs
-    dossier = ForeignKey(references=Dossier, on_delete=OnDelete.cascade)
+    dossier = ForeignKey(references=Dossier, on_delete=OnDelete.cascade, index=True)
     field_key = Varchar(length=40)
     component_position = Integer(null=True, default=None)
     sha256 = Varchar(length=64, index=True)
@@ -85,7 +85,7 @@ class Attachment(Table, tablename="attachment"):
 class DossierEvent(Table, tablename="dossier_event"):
     """Append-only history: every transition of every dossier."""
 
-    dossier = ForeignKey(references=Dossier, on_delete=OnDelete.cascade)
+    dossier = ForeignKey(references=Dossier, on_delete=OnDelete.cascade, index=True)
     at = Timestamptz(default=TimestamptzNow())
     actor_kind = Varchar(length=10)  # citizen | officer | system
     actor_id = Integer(null=True, default=None)

@@ -13,6 +13,7 @@ class Outbox(Table, tablename="outbox"):
     subject = Varchar(length=255, default="")
     body = Text()
     dedupe_key = Varchar(length=200, unique=True)
+    dossier = Integer(null=True, default=None, index=True)  # the dossier it is about, if any
     created_at = Timestamptz(default=TimestamptzNow())
     next_attempt_at = Timestamptz(default=TimestamptzNow())
     attempts = Integer(default=0)

@@ -13,7 +13,7 @@ from app.models.dossier import Dossier
 class Payment(Table, tablename="payment"):
     """One attempt to pay a dossier's fees; only the gateway's IPN (or an officer) marks it paid."""
 
-    dossier = ForeignKey(references=Dossier, on_delete=OnDelete.restrict)
+    dossier = ForeignKey(references=Dossier, on_delete=OnDelete.restrict, index=True)
     agency = ForeignKey(references=Agency, on_delete=OnDelete.restrict)  # the collecting agency
     txn_ref = Varchar(length=40, unique=True)  # vnp_TxnRef
     amount_vnd = BigInt()

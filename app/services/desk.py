@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from piccolo.columns.combination import Where
-from piccolo.query.functions.aggregate import Count
 
 from app.db import write_transaction
 from app.domain.dossier_codes import normalize_code
@@ -65,15 +64,33 @@ def _queue_where(queue: Queue, now: datetime) -> Where:
     return where
 
 
+# Each visible dossier counted once, by the first of its agency columns that names the agency:
+# three index-only scans (see the desk indexes in migrations/) instead of reading every row.
+STATUS_COUNTS_SQL = """
+SELECT status, COUNT(*) AS n FROM (
+    SELECT status FROM dossier WHERE receiving_agency = {}
+    UNION ALL
+    SELECT status FROM dossier WHERE current_agency = {}
+        AND (receiving_agency IS NULL OR receiving_agency <> {})
+    UNION ALL
+    SELECT status FROM dossier WHERE resolving_agency = {}
+        AND (receiving_agency IS NULL OR receiving_agency <> {})
+        AND (current_agency IS NULL OR current_agency <> {})
+) AS visible
+WHERE status <> {}
+GROUP BY status
+"""
+
+
+async def status_counts(agency_id: int) -> dict[str, int]:
+    """How many dossiers visible to the agency are in each status (drafts are nobody's yet)."""
+    rows = await Dossier.raw(STATUS_COUNTS_SQL, *[agency_id] * 6, S.DRAFT.value).run()
+    return {r["status"]: r["n"] for r in rows}
+
+
 async def queue_counts(agency_id: int, now: datetime | None = None) -> dict[str, int]:
     now = now or local_now()
-    rows = (
-        await Dossier.select(Dossier.status, Count(Dossier.id, alias="n"))
-        .where(visible_to(agency_id))
-        .group_by(Dossier.status)
-        .run()
-    )
-    by_status = {r["status"]: r["n"] for r in rows}
+    by_status = await status_counts(agency_id)
     counts = {}
     for queue in QUEUES:
         if queue.due:

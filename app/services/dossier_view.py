@@ -85,10 +85,7 @@ async def load_dossier(where, with_messages: bool = False) -> DossierView | None
     messages = []
     if with_messages:
         messages = (
-            await Outbox.select()
-            .where(Outbox.dedupe_key.like(f"dossier:{row['id']}:%"))
-            .order_by(Outbox.id)
-            .run()
+            await Outbox.select().where(Outbox.dossier == row["id"]).order_by(Outbox.id).run()
         )
     return DossierView(
         row=row,

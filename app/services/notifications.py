@@ -62,6 +62,6 @@ async def on_transition(row: dict[str, Any], action: flow.Action) -> int:
         body = f"{text}\nTra cứu: {link}"
         subject = f"[Dịch vụ công] Hồ sơ {row['code']}"
         key = f"dossier:{row['id']}:{action.value}:{row['updated_at'].isoformat()}:{channel}"
-        if await outbox.enqueue(channel, address, subject, body, key):
+        if await outbox.enqueue(channel, address, subject, body, key, row["id"]):
             queued += 1
     return queued

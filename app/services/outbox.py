@@ -34,14 +34,26 @@ class Message:
 Sender = Callable[[Message], Awaitable[None]]
 
 
-async def enqueue(channel: str, recipient: str, subject: str, body: str, dedupe_key: str) -> bool:
+async def enqueue(
+    channel: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    dedupe_key: str,
+    dossier_id: int | None = None,
+) -> bool:
     """Queue a message once per ``dedupe_key``; returns False if it was already queued."""
     exists = await Outbox.exists().where(Outbox.dedupe_key == dedupe_key).run()
     if exists:
         return False
     await (
         Outbox(
-            channel=channel, recipient=recipient, subject=subject, body=body, dedupe_key=dedupe_key
+            channel=channel,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            dedupe_key=dedupe_key,
+            dossier=dossier_id,
         )
         .save()
         .run()
@@ -145,11 +157,19 @@ async def resend(message_id: int, key_prefix: str) -> bool:
     )
     if row is None:
         return False
-    count = await Outbox.count().where(Outbox.dedupe_key.like(f"{row['dedupe_key']}%")).run()
+    same_dossier = (
+        Outbox.dossier.is_null() if row["dossier"] is None else Outbox.dossier == row["dossier"]
+    )
+    count = (
+        await Outbox.count()
+        .where(same_dossier & Outbox.dedupe_key.like(f"{row['dedupe_key']}%"))
+        .run()
+    )
     return await enqueue(
         row["channel"],
         row["recipient"],
         row["subject"],
         row["body"],
         f"{row['dedupe_key']}:lai-{count}",
+        row["dossier"],
     )
