@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import math
 import time
 from collections import defaultdict
@@ -33,6 +34,8 @@ from app.settings import get_settings
 
 PAGE_SIZE = 20
 RESULT_CACHE_SIZE = 512
+
+log = logging.getLogger("motcua.catalogue")
 
 
 @dataclass(frozen=True)
@@ -283,32 +286,50 @@ async def build_catalogue(version: int, on: date) -> Catalogue:
 
 
 class CatalogueCache:
-    """Read-through cache of the catalogue snapshot for this process."""
+    """Read-through cache of the catalogue snapshot for this process.
+
+    Once the snapshot is older than ``max_age`` the next request starts a check of the version
+    row in the background and is answered from the snapshot at once: under load a database
+    round trip can take a few hundred milliseconds (every step waits its turn on a busy event
+    loop), and no visitor should wait for it. A request waits only when there is no snapshot
+    for today yet, or after :meth:`invalidate` (an import in this process).
+    """
 
     def __init__(self, max_age: float):
         self.max_age = max_age
         self._catalogue: Catalogue | None = None
         self._checked_at = -math.inf
+        self._must_check = True
         self._lock = asyncio.Lock()
+        self._check: asyncio.Task[Catalogue] | None = None
 
     def invalidate(self) -> None:
-        self._checked_at = -math.inf
+        self._must_check = True
 
     async def get(self, today: date | None = None) -> Catalogue:
         today = today or date.today()
         current = self._catalogue
-        if current is not None and current.on == today:
-            fresh = time.monotonic() - self._checked_at < self.max_age
-            if fresh or self._lock.locked():  # someone is checking: serve what we have
-                return current
+        if current is not None and current.on == today and not self._must_check:
+            stale = time.monotonic() - self._checked_at >= self.max_age
+            if stale and (self._check is None or self._check.done()):
+                self._check = asyncio.create_task(self._refresh(today))
+                self._check.add_done_callback(_log_failure)
+            return current
+        return await self._refresh(today)
+
+    async def settled(self) -> Catalogue | None:
+        """Wait for a background check, if one is running (tests use this)."""
+        if self._check is not None:
+            await asyncio.gather(self._check, return_exceptions=True)
+        return self._catalogue
+
+    async def _refresh(self, today: date) -> Catalogue:
         async with self._lock:
             current = self._catalogue
-            if (
-                current is not None
-                and current.on == today
-                and time.monotonic() - self._checked_at < self.max_age
-            ):
-                return current
+            fresh = time.monotonic() - self._checked_at < self.max_age
+            if current is not None and current.on == today and fresh and not self._must_check:
+                return current  # checked while this one waited for the lock
+            self._must_check = False
             version = await _version()
             if current is None or current.version != version or current.on != today:
                 self._catalogue = await build_catalogue(version, today)
@@ -318,6 +339,11 @@ class CatalogueCache:
                 gc.freeze()
             self._checked_at = time.monotonic()
             return self._catalogue
+
+
+def _log_failure(task: asyncio.Task[Catalogue]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("catalogue version check failed", exc_info=task.exception())
 
 
 _cache: CatalogueCache | None = None

@@ -38,8 +38,10 @@ async def test_an_import_elsewhere_is_seen_once_the_version_is_rechecked(extra_p
     before = await cache.get()
     assert await cache.get() is before  # same version: the snapshot is reused
     await import_catalogue(extra_procedure, date.today())
-    after = await cache.get()
+    assert await cache.get() is before  # answered at once; the check runs in the background
+    after = await cache.settled()
     assert after is not before
+    assert await cache.get() is after
     assert after.search(Filters(q="thu bo nho dem")).items[0].code == "CACHE-1"
 
 
@@ -49,3 +51,16 @@ async def test_a_new_day_rebuilds_the_snapshot_for_fee_validity(demo_db):
     tomorrow = await cache.get(date(2026, 5, 5))
     assert tomorrow is not today
     assert tomorrow.on == date(2026, 5, 5)
+
+
+async def test_a_failed_background_check_keeps_serving_the_snapshot(demo_db, monkeypatch):
+    cache = CatalogueCache(max_age=0)
+    before = await cache.get()
+
+    async def unreachable() -> int:
+        raise ConnectionError("database unreachable")
+
+    monkeypatch.setattr("app.services.catalogue._version", unreachable)
+    assert await cache.get() is before
+    assert await cache.settled() is before
+    assert await cache.get() is before

@@ -1,0 +1,1 @@
+"""Load benchmark of the public catalogue (``python bench/run.py``); not part of the app."""
