@@ -8,66 +8,20 @@ disabled ("nojs", plain HTML forms and links); a test that must act differently 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext
 
-ROOT = Path(__file__).resolve().parents[1]
-START_TIMEOUT = 20.0
-STOP_TIMEOUT = 10.0
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _answers_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
+from e2e.support import live_portal
 
 
 @pytest.fixture(scope="session")
 def live_server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``motcua serve`` in a subprocess on a free port; yields its base URL."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("live-server") / "server.log"
-    command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--workers", "1"]
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            command, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            deadline = time.monotonic() + START_TIMEOUT
-            while not _answers_ok(f"{url}/"):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(
-                        f"the server did not start on {url} (exit code {server.poll()}):\n"
-                        + log_path.read_text(errors="replace")[-4000:]
-                    )
-                time.sleep(0.1)  # polling a starting server, not waiting in a test
-            yield url
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    with live_portal(os.environ.copy(), log_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

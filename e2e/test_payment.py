@@ -7,25 +7,18 @@ server first, then sends the browser back to the return page.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
 import re
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from e2e.support import live_portal, run_async
 from tests.integration.builders_payments import (
     CITIZEN_PASSWORD,
     DEMO_PASSWORD,
@@ -40,13 +33,7 @@ pytestmark = pytest.mark.e2e
 RECEIPT = re.compile(r"^Biên lai 000\.00\.32\.H99/\d{4}-\d{7} · 7\.000 ₫")
 
 
-def _run(coro):
-    """Run a coroutine in its own thread and loop (the browser API owns this thread's loop)."""
-    box: dict = {}
-    thread = threading.Thread(target=lambda: box.setdefault("value", asyncio.run(coro)))
-    thread.start()
-    thread.join()
-    return box["value"]
+_run = run_async
 
 
 def _citizen_with_dossier(**kwargs) -> tuple[str, dict]:
@@ -191,20 +178,6 @@ def test_a_result_delivered_online_downloads_with_its_sha256(
 # --- a gateway on another origin, as the real VNPay gateway is ------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
-
-
 class _StandInGateway(BaseHTTPRequestHandler):
     """Answers every GET with a page titled like a gateway, as VNPay's payment page would."""
 
@@ -229,30 +202,13 @@ def external_gateway(
     stand_in = ThreadingHTTPServer(("127.0.0.1", 0), _StandInGateway)
     threading.Thread(target=stand_in.serve_forever, daemon=True).start()
     gateway = f"http://localhost:{stand_in.server_address[1]}/paymentv2/vpcpay.html"
-    port = _free_port()
-    portal = f"http://127.0.0.1:{port}"
     env = {**os.environ, "MOTCUA_VNPAY_URL": gateway}
-    command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--workers", "1"]
     log_path = tmp_path_factory.mktemp("external-gateway") / "server.log"
-    root = Path(__file__).resolve().parents[1]
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 20
-            while not _answers(f"{portal}/"):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("the second server did not start:\n" + log_path.read_text()[-4000:])
-                time.sleep(0.1)  # polling a starting server, not waiting in a test
+    try:
+        with live_portal(env, log_path) as portal:
             yield portal, gateway
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-            stand_in.shutdown()
+    finally:
+        stand_in.shutdown()
 
 
 def test_the_pay_button_reaches_a_gateway_on_another_origin(

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
 import time
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from e2e.support import run_async
 from tests.integration.builders_notifications import submitted_dossier
 
 pytestmark = pytest.mark.e2e
 
 
-def _run(coro):
-    """Run a coroutine in its own thread and loop (the browser API owns this thread's loop)."""
-    box: dict = {}
-    thread = threading.Thread(target=lambda: box.setdefault("value", asyncio.run(coro)))
-    thread.start()
-    thread.join()
-    return box["value"]
+_run = run_async
 
 
 def _unique_phone() -> str:

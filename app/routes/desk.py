@@ -169,8 +169,9 @@ class DeskController(Controller):
             else ("dang-xu-ly" if flow.Role.SPECIALIST in roles else "moi")
         )
         queue = queue if queue in desk.QUEUE_BY_KEY else default
-        counts = await desk.queue_counts(agency_id)
-        result = await desk.list_queue(agency_id, queue, q, page)
+        now = workflow.local_now()
+        counts = await desk.queue_counts(agency_id, now)
+        result = await desk.list_queue(agency_id, queue, q, page, now, counts)
         agency = await Agency.select(Agency.name).where(Agency.id == agency_id).first().run()
         return render(
             request,
@@ -185,7 +186,7 @@ class DeskController(Controller):
                 "q": q,
                 "result": result,
                 "labels": flow.STATUS_LABELS,
-                "now": workflow.local_now(),
+                "now": now,
             },
         )
 

@@ -9,7 +9,7 @@ from typing import Any
 from piccolo.columns.combination import Where
 
 from app.db import write_transaction
-from app.domain.dossier_codes import normalize_code
+from app.domain.dossier_codes import is_valid_code, normalize_code, normalize_reference
 from app.domain.dossier_flow import Status
 from app.domain.search import fold
 from app.models import Dossier, DossierEvent, Officer
@@ -110,22 +110,39 @@ class QueuePage:
     pages: int
 
 
+def search_where(text: str) -> Where:
+    """A whole dossier code or draft reference is looked up through its unique index; anything
+    else is a fragment of a code or of the applicant's name (diacritics ignored)."""
+    code = normalize_code(text)
+    if is_valid_code(code):
+        return Dossier.code == code
+    reference = normalize_reference(text)
+    if reference is not None:
+        return Dossier.reference == reference
+    return Dossier.code.like(f"%{code}%") | Dossier.applicant_search.like(f"%{fold(text)}%")
+
+
 async def list_queue(
-    agency_id: int, queue_key: str, q: str = "", page: int = 1, now: datetime | None = None
+    agency_id: int,
+    queue_key: str,
+    q: str = "",
+    page: int = 1,
+    now: datetime | None = None,
+    counts: dict[str, int] | None = None,
 ) -> QueuePage:
+    """One page of a queue, or of the search results. ``counts`` from :func:`queue_counts`
+    (same ``now``) saves counting the queue a second time."""
     now = now or local_now()
     queue = QUEUE_BY_KEY.get(queue_key, QUEUES[0])
     where = visible_to(agency_id)
     if q.strip():
-        text = q.strip()
-        where &= (
-            Dossier.code.like(f"%{normalize_code(text)}%")
-            | Dossier.applicant_search.like(f"%{fold(text)}%")
-            | (Dossier.reference == text.upper())
-        )
+        where &= search_where(q.strip())
     else:
         where &= _queue_where(queue, now)
-    total = await Dossier.count().where(where).run()
+    if not q.strip() and counts is not None and queue.key in counts:
+        total = counts[queue.key]
+    else:
+        total = await Dossier.count().where(where).run()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     order = Dossier.due_at if queue.due or queue.key in ("dang-xu-ly",) else Dossier.submitted_at

@@ -9,6 +9,7 @@ from app.services.catalogue import get_catalogue
 from app.services.files import StoredFile
 
 HOA_BINH = "000.00.32.H99"
+CITIZEN_PASSWORD = "cay tre xanh 2026"
 
 
 def _answer(field, phone: str, email: str) -> str:
@@ -26,11 +27,12 @@ def _answer(field, phone: str, email: str) -> str:
     return by_type.get(field.type, "Nguyễn Văn Thử")
 
 
-async def submitted_dossier(phone: str, email: str, procedure_code: str = "P19") -> dict:
-    """A citizen registers, fills every step of the wizard and submits to phường Hòa Bình."""
-    citizen = await accounts.register(
-        "Nguyễn Văn Thử", phone, "cay tre xanh 2026", "cay tre xanh 2026"
-    )
+async def submitted_dossier(
+    phone: str, email: str, procedure_code: str = "P19", delivery: str = "desk"
+) -> dict:
+    """A citizen registers, fills every step of the wizard and submits to phường Hòa Bình,
+    receiving the result as ``delivery`` says (the wizard's last step: desk | post | online)."""
+    citizen = await accounts.register("Nguyễn Văn Thử", phone, CITIZEN_PASSWORD, CITIZEN_PASSWORD)
     await Citizen.update({Citizen.email: email}).where(Citizen.id == citizen.id).run()
     citizen = await Citizen.objects().where(Citizen.id == citizen.id).first().run()
     procedure = (await get_catalogue()).get(procedure_code)
@@ -50,7 +52,7 @@ async def submitted_dossier(phone: str, email: str, procedure_code: str = "P19")
         if step.key == wizard.PLACE_STEP:
             values["co_quan"] = HOA_BINH
         if step.key == wizard.DELIVERY_STEP:
-            values["cach_nhan"] = "desk"
+            values["cach_nhan"] = delivery
         answers[step.key] = values
     assert flow.errors(answers, date.today()) == {}
     await wizard.save_answers(dossier["id"], answers, flow.steps[-1].key)

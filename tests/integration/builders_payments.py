@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import secrets
-from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -18,18 +17,16 @@ from litestar.testing.transport import TestClientTransport
 
 from app.domain import dossier_flow as flow
 from app.domain import vnpay
-from app.domain.forms import FieldType
 from app.main import create_app
-from app.models import Agency, Citizen, Dossier, Officer, Payment, PaymentCallback
-from app.services import accounts, payments, wizard, workflow
+from app.models import Agency, Dossier, Officer, Payment, PaymentCallback
+from app.services import payments, workflow
 from app.services.calendar import local_now
-from app.services.catalogue import get_catalogue
-from app.services.files import StoredFile
 from app.settings import get_settings
+from tests.integration import builders_notifications
 from tests.integration.builders import Clients
 
 HOA_BINH = "000.00.32.H99"
-CITIZEN_PASSWORD = "cay tre xanh 2026"
+CITIZEN_PASSWORD = builders_notifications.CITIZEN_PASSWORD
 DEMO_PASSWORD = "motcua-demo-2026"
 RECEPTIONIST, SPECIALIST, LEADER = "tiepnhan.hoabinh", "xuly.hoabinh", "lanhdao.hoabinh"
 ONLINE_FEE_VND = 7_000  # P19 "Đăng ký tạm trú", submitted online
@@ -67,53 +64,11 @@ def unique_phone() -> str:
     return f"09{(_PHONE_START + next(_serial)) % 10**8:08d}"
 
 
-def _answer(field, phone: str, email: str) -> str:
-    by_type = {
-        FieldType.CITIZEN_ID: "093095000123",
-        FieldType.PHONE: phone,
-        FieldType.EMAIL: email,
-        FieldType.DATE: "1995-04-12",
-        FieldType.NUMBER: "1",
-        FieldType.ADDRESS: "Số 12 đường Lý Thường Kiệt, phường Hòa Bình",
-        FieldType.LONG_TEXT: "Đề nghị giải quyết",
-    }
-    if field.type is FieldType.CHOICE:
-        return field.choices[0].value
-    return by_type.get(field.type, "Nguyễn Văn Thử")
-
-
 async def submitted_dossier(
     phone: str, email: str, procedure_code: str = "P19", delivery: str = "desk"
 ) -> dict[str, Any]:
-    """``builders_notifications.submitted_dossier`` with a choice of how the result is received
-    (``delivery``: the wizard's last step, "giao_ket_qua" → "cach_nhan": desk | post | online).
-    """
-    citizen = await accounts.register("Nguyễn Văn Thử", phone, CITIZEN_PASSWORD, CITIZEN_PASSWORD)
-    await Citizen.update({Citizen.email: email}).where(Citizen.id == citizen.id).run()
-    citizen = await Citizen.objects().where(Citizen.id == citizen.id).first().run()
-    procedure = (await get_catalogue()).get(procedure_code)
-    dossier = await wizard.start_or_resume(citizen, procedure)
-    steps = await wizard.wizard_for(procedure)
-    answers: dict[str, dict[str, str]] = {}
-    for step in steps.steps:
-        values = {}
-        for field in step.fields:
-            if field.type is FieldType.FILE:
-                stored = StoredFile("0" * 64, 10, "image/jpeg")
-                values[field.key] = await wizard.add_attachment(
-                    dossier["id"], field, stored, "a.jpg"
-                )
-            else:
-                values[field.key] = _answer(field, phone, email)
-        if step.key == wizard.PLACE_STEP:
-            values["co_quan"] = HOA_BINH
-        if step.key == wizard.DELIVERY_STEP:
-            values["cach_nhan"] = delivery
-        answers[step.key] = values
-    assert steps.errors(answers, date.today()) == {}
-    await wizard.save_answers(dossier["id"], answers, steps.steps[-1].key)
-    dossier = await wizard.own_dossier(citizen, dossier["reference"])
-    return await wizard.submit(citizen, dossier, procedure, steps)
+    """A dossier submitted through the wizard by a new citizen (password CITIZEN_PASSWORD)."""
+    return await builders_notifications.submitted_dossier(phone, email, procedure_code, delivery)
 
 
 async def officer_actor(username: str, role: flow.Role) -> workflow.Actor:

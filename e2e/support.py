@@ -1,0 +1,75 @@
+"""Helpers shared by the end-to-end tests: live servers in subprocesses, and builders run from
+the synchronous browser tests."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+START_TIMEOUT = 20.0
+STOP_TIMEOUT = 10.0
+T = TypeVar("T")
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine in its own thread and loop (the browser API owns this thread's loop)."""
+    box: dict[str, T] = {}
+    thread = threading.Thread(target=lambda: box.setdefault("value", asyncio.run(coro)))
+    thread.start()
+    thread.join()
+    return box["value"]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def answers_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@contextmanager
+def live_portal(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """``motcua serve`` (one worker) in a subprocess on a free port; yields its base URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workers", "1"]
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + START_TIMEOUT
+            while not answers_ok(f"{url}/"):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(
+                        f"the server did not start on {url} (exit code {server.poll()}):\n"
+                        + log_path.read_text(errors="replace")[-4000:]
+                    )
+                time.sleep(0.1)  # polling a starting server, not waiting in a test
+            yield url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
