@@ -38,6 +38,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         service_levels=list(ServiceLevel),
     )
     env.filters["vnd"] = labels.format_vnd
+    env.filters["amount"] = labels.format_amount
     env.filters["local_time"] = lambda v: to_local(v).strftime("%H:%M %d/%m/%Y") if v else ""
     env.filters["vn_date"] = _vn_date
     env.filters["local_date"] = lambda v: to_local(v).strftime("%d/%m/%Y") if v else ""

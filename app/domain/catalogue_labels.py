@@ -26,10 +26,15 @@ def time_limit_label(value: int | None, unit: str) -> str:
     return f"{value} {TIME_LIMIT_UNITS.get(unit, unit)}"
 
 
+def format_amount(amount: int) -> str:
+    """An amount collected or owed, always as a number: 0 → "0 ₫", 12000 → "12.000 ₫"."""
+    return f"{amount:,}".replace(",", ".") + " ₫"
+
+
 def format_vnd(amount: int | None) -> str:
     """12000 → "12.000 ₫"; None → "Do HĐND tỉnh quy định"."""
     if amount is None:
         return "Do HĐND tỉnh quy định"
     if amount == 0:
         return "Miễn phí"
-    return f"{amount:,}".replace(",", ".") + " ₫"
+    return format_amount(amount)

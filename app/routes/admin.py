@@ -27,7 +27,7 @@ def administrator(request: Request) -> Officer:
 ADMIN = {"admin": Provide(administrator, sync_to_thread=False)}
 
 
-async def _context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+async def _context(values: dict[str, Any], errors: dict[str, str], admin_id: int) -> dict[str, Any]:
     officers = (
         await Officer.select(
             Officer.id,
@@ -50,6 +50,7 @@ async def _context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, 
         "role_labels": {r.value: ROLE_LABELS[r] for r in OFFICER_ROLES},
         "values": values,
         "errors": errors,
+        "admin_id": admin_id,
     }
 
 
@@ -59,7 +60,7 @@ class AdminController(Controller):
 
     @get("/", name="admin.officers")
     async def officers(self, admin: NamedDependency[Officer]) -> Template:
-        return Template("pages/admin/officers.html", context=await _context({}, {}))
+        return Template("pages/admin/officers.html", context=await _context({}, {}, admin.id))
 
     @post("/can-bo", name="admin.officers.create")
     async def create(self, request: Request, admin: NamedDependency[Officer]) -> Response:
@@ -79,7 +80,7 @@ class AdminController(Controller):
             )
         except FormErrors as exc:
             values.pop("mat_khau", None)
-            context = await _context({**values, "vai_tro": roles}, exc.errors)
+            context = await _context({**values, "vai_tro": roles}, exc.errors, admin.id)
             return Template("pages/admin/officers.html", context=context, status_code=422)
         return Redirect("/quan-tri?da_tao=1", status_code=303)
 

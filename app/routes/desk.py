@@ -26,6 +26,7 @@ from app.services import (
     desk,
     desk_documents,
     documents,
+    fee_receipts,
     intake,
     outbox,
     payments,
@@ -470,7 +471,11 @@ class ReconciliationController(Controller):
         report = await reconciliation.day_report(desk.officer_agency(officer), _day(day))
         return Template(
             "pages/desk/reconciliation.html",
-            context={"report": report, "receipt_code": payments.receipt_code},
+            context={
+                "report": report,
+                "receipt_code": payments.receipt_code,
+                "method_labels": fee_receipts.METHOD_LABELS,
+            },
         )
 
     @get("/csv", name="desk.reconciliation.csv")

@@ -67,3 +67,44 @@ async def test_other_officers_cannot_administer(demo_db):
     client = await _officer_client("lanhdao.hoabinh")
     assert (await client.get("/quan-tri")).status_code == 403
     await client.__aexit__(None, None, None)
+
+
+async def _toggle(admin: AsyncTestClient, username: str) -> None:
+    officer = await Officer.select(Officer.id).where(Officer.username == username).first().run()
+    token = await csrf_token(admin, "/quan-tri")
+    r = await admin.post(
+        f"/quan-tri/can-bo/{officer['id']}/trang-thai",
+        data={"_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+
+
+async def test_a_locked_officer_cannot_log_in_until_unlocked(admin):
+    await _toggle(admin, "xuly.hoabinh")
+    assert "Đã khóa" in (await admin.get("/quan-tri")).text
+    client = AsyncTestClient(app=create_app())
+    async with client:
+        token = await csrf_token(client, "/mot-cua/dang-nhap")
+        refused = await client.post(
+            "/mot-cua/dang-nhap",
+            data={
+                "_csrf_token": token,
+                "ten_dang_nhap": "xuly.hoabinh",
+                "mat_khau": "motcua-demo-2026",
+            },
+            follow_redirects=False,
+        )
+        assert refused.status_code != 303
+    await _toggle(admin, "xuly.hoabinh")
+    unlocked = await _officer_client("xuly.hoabinh")
+    assert (await unlocked.get("/mot-cua")).status_code == 200
+    await unlocked.__aexit__(None, None, None)
+
+
+async def test_an_administrator_cannot_lock_their_own_account(admin):
+    page = (await admin.get("/quan-tri")).text
+    own_row = page.split("<td>quantri</td>", 1)[1].split("</tr>", 1)[0]
+    assert "tài khoản của bạn" in own_row and "<button" not in own_row
+    await _toggle(admin, "quantri")  # a hand-made request is ignored too
+    assert (await admin.get("/quan-tri")).status_code == 200

@@ -600,6 +600,10 @@ async def test_a_desk_payment_is_receipted_and_exported_for_reconciliation(clien
     screen = await desk.get(f"/mot-cua/doi-soat?ngay={local_now().date().isoformat()}")
     assert screen.status_code == 200
     assert code in screen.text
+    assert "<td>Tiền mặt</td>" in screen.text  # the method in words, not the stored key
+    quiet_day = await desk.get("/mot-cua/doi-soat?ngay=2020-01-01")
+    assert "Không có khoản thu nào" in quiet_day.text
+    assert "<strong>0 ₫</strong>" in quiet_day.text  # nothing collected is 0 ₫, not "free"
 
 
 async def test_a_receipt_is_shown_only_to_its_citizen_and_only_once_paid(clients):

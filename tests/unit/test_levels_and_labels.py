@@ -1,4 +1,4 @@
-from app.domain.catalogue_labels import format_vnd, time_limit_label
+from app.domain.catalogue_labels import format_amount, format_vnd, time_limit_label
 from app.domain.levels import OnlineLevel, ServiceLevel, service_level_for
 
 
@@ -26,3 +26,8 @@ def test_time_limits_read_in_vietnamese():
     assert time_limit_label(0, "same_day") == "Trong ngày"
     assert time_limit_label(15, "day") == "15 ngày"
     assert time_limit_label(None, "working_day") == "Theo quy định của tỉnh"
+
+
+def test_an_amount_collected_is_always_a_number():
+    assert format_amount(0) == "0 ₫"
+    assert format_amount(1_500_000) == "1.500.000 ₫"
