@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from jinja2 import Environment
 from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.base import url_for
 from litestar.template.config import TemplateConfig
+from markupsafe import Markup
 
 from app.domain import catalogue_labels as labels
 from app.domain import dossier_flow as flow
@@ -19,13 +24,47 @@ from app.domain.levels import (
 )
 from app.routes.static import static_url
 from app.services.calendar import to_local
+from app.services.catalogue import ProcedureView
 from app.settings import get_settings
+
+
+def _url_for(context: Mapping[str, Any], /, route_name: str, **path_parameters: Any) -> str:
+    """Litestar's ``url_for``, remembered per app for routes without parameters (the header's
+    links): reversing a route costs about as much as rendering a table row."""
+    if path_parameters:
+        return url_for(context, route_name, **path_parameters)
+    app = context["request"].app
+    known: dict[str, str] = _FIXED_URLS.setdefault(id(app), {})
+    if route_name not in known:
+        known[route_name] = url_for(context, route_name)
+    return known[route_name]
+
+
+_FIXED_URLS: dict[int, dict[str, str]] = {}
+
+
+def _procedure_item(env: Environment) -> Callable[[ProcedureView], Markup]:
+    """A procedure's list item, rendered once per catalogue snapshot: it depends on nothing but
+    the procedure, and a results page shows twenty of them."""
+    template = env.get_template("partials/catalogue/procedure_item.html")
+
+    def render(p: ProcedureView) -> Markup:
+        html = p.rendered.get("item")
+        if html is None:
+            html = p.rendered["item"] = Markup(template.render(p=p))
+        return html
+
+    return render
 
 
 def _configure(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     env.trim_blocks = True
     env.lstrip_blocks = True
+    # Templates ship with the code: no need to stat every template file on every render.
+    env.auto_reload = False
+    engine.register_template_callable(key="url_for", template_callable=_url_for)
+    env.globals["procedure_item"] = _procedure_item(env)
     env.globals.update(
         static_url=static_url,
         portal_name=get_settings().portal_name,

@@ -64,6 +64,8 @@ class ProcedureView:
     levels: list[LevelView]
     components: list[dict]
     fees: list[dict]
+    # Markup rendered from this procedure alone (its catalogue list item), kept with the snapshot.
+    rendered: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __getattr__(self, name: str):
         try:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from app.models import Procedure
-from app.services.catalogue import CatalogueCache, Filters
+from app.services.catalogue import CatalogueCache, Filters, catalogue_cache
 from app.services.catalogue_import import bump_catalogue_version, import_catalogue
 
 DEMO = json.loads((Path(__file__).parents[2] / "app/demo/catalogue.json").read_text())
@@ -64,3 +64,19 @@ async def test_a_failed_background_check_keeps_serving_the_snapshot(demo_db, mon
     assert await cache.get() is before
     assert await cache.settled() is before
     assert await cache.get() is before
+
+
+async def test_a_renamed_procedure_is_listed_under_its_new_name(client):
+    """List items are rendered once per snapshot: a new snapshot renders them anew."""
+    row = copy.deepcopy(DEMO["procedures"][0])
+    assert row["ten"] in (await client.get("/thu-tuc")).text
+    try:
+        row["ten"] = "Đăng ký khai sinh (tên mới sau sửa đổi)"
+        await import_catalogue({"procedures": [row]}, date.today())
+        catalogue_cache().invalidate()
+        for page in ("/thu-tuc", "/"):
+            text = (await client.get(page)).text
+            assert "Đăng ký khai sinh (tên mới sau sửa đổi)" in text, page
+    finally:
+        await import_catalogue({"procedures": [DEMO["procedures"][0]]}, date.today())
+        catalogue_cache().invalidate()
