@@ -24,7 +24,7 @@ from app.domain.levels import (
 )
 from app.routes.static import static_url
 from app.services.calendar import to_local
-from app.services.catalogue import ProcedureView
+from app.services.catalogue import Catalogue, ProcedureView
 from app.settings import get_settings
 
 
@@ -57,6 +57,29 @@ def _procedure_item(env: Environment) -> Callable[[ProcedureView], Markup]:
     return render
 
 
+def _filter_options(env: Environment) -> Callable[[Catalogue, str, str], Markup]:
+    """The ``<option>`` list of the sector or agency-level filter with ``selected`` marked,
+    rendered once per snapshot and choice (a value that is no choice marks nothing)."""
+    template = env.get_template("partials/catalogue/options.html")
+
+    def render(catalogue: Catalogue, kind: str, selected: str) -> Markup:
+        if kind == "sector":
+            choices = [(s.code, s.name) for s in catalogue.sectors]
+        else:
+            choices = [(lv.key, lv.name) for lv in catalogue.levels]
+        if selected not in {value for value, _ in choices}:
+            selected = ""
+        key = ("options", kind, selected)
+        html = catalogue.rendered.get(key)
+        if html is None:
+            html = catalogue.rendered[key] = Markup(
+                template.render(choices=choices, selected=selected)
+            )
+        return html
+
+    return render
+
+
 def _configure(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     env.trim_blocks = True
@@ -65,6 +88,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     env.auto_reload = False
     engine.register_template_callable(key="url_for", template_callable=_url_for)
     env.globals["procedure_item"] = _procedure_item(env)
+    env.globals["filter_options"] = _filter_options(env)
     env.globals.update(
         static_url=static_url,
         portal_name=get_settings().portal_name,

@@ -131,6 +131,8 @@ class Catalogue:
     by_service_level: dict[int, set[int]] = field(repr=False, default_factory=dict)
     with_fee: set[int] = field(repr=False, default_factory=set)
     _results: dict[tuple, list[int]] = field(repr=False, default_factory=dict)
+    # Markup that depends on this snapshot alone (filter options), rendered once.
+    rendered: dict[tuple, str] = field(repr=False, default_factory=dict)
 
     def get(self, code: str) -> ProcedureView | None:
         return self.by_code.get(code)

@@ -36,6 +36,18 @@ async def test_catalogue_filters_by_sector_level_service_level_and_fee(client):
     assert n_free + n_paid == 27
 
 
+async def test_the_chosen_filters_stay_selected_in_the_form(client):
+    def selected(html: str) -> list[str]:
+        return re.findall(r'<option value="([^"]*)" selected>', html)
+
+    both = (await client.get("/thu-tuc", params={"linh_vuc": "chung-thuc", "cap": "tinh"})).text
+    assert selected(both) == ["chung-thuc", "tinh"]
+    one = (await client.get("/thu-tuc", params={"linh_vuc": "ho-tich"})).text
+    assert selected(one) == ["ho-tich"]
+    assert selected((await client.get("/thu-tuc", params={"linh_vuc": "khong-co"})).text) == []
+    assert selected((await client.get("/thu-tuc")).text) == []
+
+
 async def test_htmx_request_gets_only_the_results_fragment(client):
     r = await client.get("/thu-tuc", params={"q": "chung thuc"}, headers={"HX-Request": "true"})
     assert r.status_code == 200
