@@ -165,4 +165,5 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             500: server_error,
         },
         openapi_config=None,
+        request_max_body_size=settings.max_request_bytes,
     )

@@ -48,6 +48,20 @@ async def _dossier_and_wizard(citizen: Citizen, reference: str):
     return dossier, procedure, await wz.wizard_for(procedure)
 
 
+async def _online_procedure(code: str):
+    procedure = await _procedure(code)
+    if procedure.service_level < ServiceLevel.ONLINE_SUBMISSION:
+        raise NotFoundException("Thủ tục này chưa nhận hồ sơ trực tuyến")
+    return procedure
+
+
+async def _resume_url(procedure, dossier) -> str:
+    """The first step still to fill in, or the review when every step is complete."""
+    wizard = await wz.wizard_for(procedure)
+    step = wizard.first_incomplete(dossier["answers"] or {}, local_now().date())
+    return f"/ho-so/{dossier['reference']}/" + (f"buoc/{step.key}" if step else "kiem-tra")
+
+
 def _step_context(dossier, procedure, wizard, step, values, errors, citizen) -> dict[str, Any]:
     index = wizard.steps.index(step)
     return {
@@ -85,15 +99,28 @@ class CitizenController(Controller):
     dependencies = CITIZEN
 
     @get("/thu-tuc/{code:str}/nop-ho-so", name="citizen.start")
-    async def start(self, citizen: NamedDependency[Citizen], code: FromPath[str]) -> Response:
-        procedure = await _procedure(code)
-        if procedure.service_level < ServiceLevel.ONLINE_SUBMISSION:
-            raise NotFoundException("Thủ tục này chưa nhận hồ sơ trực tuyến")
-        dossier = await wz.start_or_resume(citizen, procedure)
+    async def start(
+        self, request: Request, citizen: NamedDependency[Citizen], code: FromPath[str]
+    ) -> Response:
+        """Resume the citizen's draft of this procedure, or offer to start one (a GET never
+        creates a draft: the "Bắt đầu" button posts)."""
+        procedure = await _online_procedure(code)
+        draft = await wz.find_draft(citizen, procedure)
+        if draft is not None:
+            return Redirect(await _resume_url(procedure, draft), status_code=303)
         wizard = await wz.wizard_for(procedure)
-        step = wizard.first_incomplete(dossier["answers"] or {}, local_now().date())
-        target = f"/ho-so/{dossier['reference']}/" + (f"buoc/{step.key}" if step else "kiem-tra")
-        return Redirect(target, status_code=303)
+        return Template(
+            "pages/citizen/start.html",
+            context={"procedure": procedure, "wizard": wizard, "citizen": citizen},
+        )
+
+    @post("/thu-tuc/{code:str}/nop-ho-so", name="citizen.start.create")
+    async def create(
+        self, request: Request, citizen: NamedDependency[Citizen], code: FromPath[str]
+    ) -> Response:
+        procedure = await _online_procedure(code)
+        dossier = await wz.start_or_resume(citizen, procedure)
+        return _goto(request, await _resume_url(procedure, dossier))
 
     @get("/ho-so/{reference:str}/buoc/{step_key:str}", name="citizen.step")
     async def show_step(
@@ -248,9 +275,12 @@ class CitizenDossierController(Controller):
         )
         drafts = [r for r in rows if r["status"] == flow.Status.DRAFT]
         others = [r for r in rows if r["status"] != flow.Status.DRAFT]
+        catalogue = await get_catalogue()
+        online = [p for p in catalogue.most_used(len(catalogue.procedures)) if p.is_online]
         return Template(
             "pages/citizen/dossiers.html",
             context={
+                "online": online[:5],
                 "drafts": drafts,
                 "dossiers": others,
                 "labels": flow.STATUS_LABELS,

@@ -74,6 +74,16 @@ class ProcedureView:
             raise AttributeError(name) from exc
 
     @property
+    def slug(self) -> str:
+        """The procedure's address: its national code when it has its own, else the local id."""
+        return self.row.get("slug") or self.code
+
+    @property
+    def is_online(self) -> bool:
+        """Whether a dossier can be submitted on this portal (toàn trình or một phần)."""
+        return self.service_level >= 3
+
+    @property
     def has_fee(self) -> bool:
         return any(f["amount_vnd"] != 0 for f in self.fees)
 
@@ -130,12 +140,14 @@ class Catalogue:
     by_level: dict[str, set[int]] = field(repr=False)
     by_service_level: dict[int, set[int]] = field(repr=False, default_factory=dict)
     with_fee: set[int] = field(repr=False, default_factory=set)
+    by_slug: dict[str, ProcedureView] = field(repr=False, default_factory=dict)
     _results: dict[tuple, list[int]] = field(repr=False, default_factory=dict)
     # Markup that depends on this snapshot alone (filter options), rendered once.
     rendered: dict[tuple, str] = field(repr=False, default_factory=dict)
 
     def get(self, code: str) -> ProcedureView | None:
-        return self.by_code.get(code)
+        """A procedure by its national code (its address) or its local id."""
+        return self.by_slug.get(code) or self.by_code.get(code)
 
     def most_used(self, n: int = 6) -> list[ProcedureView]:
         return sorted(self.procedures, key=lambda p: (-p.usage_count, p.name))[:n]
@@ -234,6 +246,7 @@ async def build_catalogue(version: int, on: date) -> Catalogue:
     for r in fee_rows:
         fees[r["procedure"]].append(r)
     rows.sort(key=lambda r: fold(r["name"]))
+    _assign_slugs(rows)
     procedures = [
         ProcedureView(
             id=r["id"],
@@ -282,11 +295,24 @@ async def build_catalogue(version: int, on: date) -> Catalogue:
         levels=levels,
         index=index,
         by_code={p.code: p for p in procedures},
+        by_slug={p.slug: p for p in procedures},
         by_sector=dict(by_sector),
         by_level=dict(by_level),
         by_service_level=dict(by_service_level),
         with_fee={i for i, p in enumerate(procedures) if p.has_fee},
     )
+
+
+def _assign_slugs(rows: list[dict]) -> None:
+    """A procedure is addressed by its national code when no other procedure shares it (two
+    local procedures may implement one national one); otherwise by its local id."""
+    counts: dict[str, int] = defaultdict(int)
+    for r in rows:
+        if r["national_code"]:
+            counts[r["national_code"]] += 1
+    for r in rows:
+        code = r["national_code"]
+        r["slug"] = code if code and counts[code] == 1 else r["code"]
 
 
 class CatalogueCache:
@@ -362,3 +388,9 @@ def catalogue_cache() -> CatalogueCache:
 
 async def get_catalogue() -> Catalogue:
     return await catalogue_cache().get()
+
+
+def home_agency() -> str:
+    """The province's name from this process's snapshot ("" before the first one is built)."""
+    snapshot = catalogue_cache()._catalogue
+    return snapshot.home_agency if snapshot else ""

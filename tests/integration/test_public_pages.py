@@ -71,7 +71,7 @@ async def test_pagination_keeps_filters(client):
 
 
 async def test_procedure_page_shows_every_section(client):
-    r = await client.get("/thu-tuc/P04")
+    r = await client.get("/thu-tuc/1.004873")
     assert r.status_code == 200
     for heading in (
         "Thông tin chung",
@@ -92,8 +92,8 @@ async def test_unknown_procedure_is_a_vietnamese_404(client):
 
 
 async def test_form_template_downloads_as_a_real_pdf(client):
-    page = await client.get("/thu-tuc/P01")
-    link = re.search(r'href="(/thu-tuc/P01/mau/\d+)"', page.text).group(1)
+    page = await client.get("/thu-tuc/1.001193")
+    link = re.search(r'href="(/thu-tuc/1.001193/mau/\d+)"', page.text).group(1)
     r = await client.get(link)
     assert r.status_code == 200
     assert r.headers["content-type"] == "application/pdf"
