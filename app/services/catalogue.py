@@ -124,6 +124,9 @@ class Page:
     total: int
     page: int
     pages: int
+    # When nothing matched: a corrected query ("" if none) and procedures to offer instead.
+    suggestion: str = ""
+    suggested: list[ProcedureView] = field(default_factory=list)
 
 
 @dataclass
@@ -196,7 +199,18 @@ class Catalogue:
         page = min(max(1, filters.page), pages)
         start = (page - 1) * PAGE_SIZE
         items = [self.procedures[k] for k in keys[start : start + PAGE_SIZE]]
-        return Page(items, len(keys), page, pages)
+        result = Page(items, len(keys), page, pages)
+        if not keys:
+            self._suggest(filters, result)
+        return result
+
+    def _suggest(self, filters: Filters, result: Page) -> None:
+        """Nothing matched: the closest spelling and what it finds, else the most used."""
+        fixed, keys = (
+            self.index.suggest(filters.q, self._candidates(filters)) if filters.q else ("", [])
+        )
+        result.suggestion = fixed if keys else ""
+        result.suggested = [self.procedures[k] for k in keys[:5]] or self.most_used(5)
 
 
 async def _version() -> int:
