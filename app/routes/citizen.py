@@ -29,6 +29,7 @@ from app.services.dossier_view import load_dossier
 from app.services.files import UploadRefused, blob_path, store_upload
 from app.services.receipts import receipt_data
 from app.services.tracking_links import tracking_url
+from app.settings import get_settings
 
 CITIZEN = {"citizen": Provide(current_citizen, sync_to_thread=False)}
 
@@ -94,6 +95,27 @@ def _goto(request: Request, url: str) -> Response:
     return Redirect(url, status_code=303)
 
 
+TOO_LARGE = "tep_qua_lon"
+
+
+def request_too_large(request: Request, exc: Exception) -> Response:
+    """A body over the server's limit (several files at the limit): back to the same wizard
+    step with the portal's message, its saved answers kept; elsewhere the error page."""
+    parts = request.url.path.strip("/").split("/")
+    if len(parts) == 4 and parts[0] == "ho-so" and parts[2] == "buoc":
+        return _goto(request, f"{request.url.path}?{TOO_LARGE}=1")
+    return Template(
+        "pages/error.html",
+        context={"status": 413, "detail": _too_large_message()},
+        status_code=413,
+    )
+
+
+def _too_large_message() -> str:
+    mb = get_settings().max_upload_bytes // (1024 * 1024)
+    return f"Tệp gửi lên quá lớn. Mỗi tệp tối đa {mb} MB, vui lòng chụp lại hoặc nén nhỏ hơn"
+
+
 class CitizenController(Controller):
     path = "/"
     dependencies = CITIZEN
@@ -139,7 +161,8 @@ class CitizenController(Controller):
             raise NotFoundException("Không có bước này") from exc
         saved = (dossier["answers"] or {}).get(step.key)
         values = initial_answers(step, saved, wz.profile_of(citizen))
-        context = _step_context(dossier, procedure, wizard, step, values, {}, citizen)
+        errors = {"_tep": _too_large_message()} if request.query_params.get(TOO_LARGE) else {}
+        context = _step_context(dossier, procedure, wizard, step, values, errors, citizen)
         context["attachments"] = await wz.attachment_names(dossier["id"])
         return _render_step(request, context)
 
