@@ -28,6 +28,7 @@ from app.services.documents import qr_svg
 from app.services.dossier_view import load_dossier
 from app.services.files import UploadRefused, blob_path, store_upload
 from app.services.receipts import receipt_data
+from app.services.tracking import expected_factor
 from app.services.tracking_links import tracking_url
 from app.settings import get_settings
 
@@ -427,6 +428,7 @@ async def _dossier_context(view, error: str = "") -> dict[str, Any]:
         "flow": flow,
         "qr": qr_svg(link) if link else "",
         "tracking_url": link,
+        "tracking_digits": expected_factor(view.row) if view.code else "",
         "answer_sections": sections,
         "visible_actions": flow.CITIZEN_VISIBLE_ACTIONS,
         "error": error,
