@@ -22,6 +22,7 @@ from e2e.support import type_address
 DEMO_PASSWORD = "motcua-demo-2026"
 MARITAL_STATUS = "P04"  # "Cấp Giấy xác nhận tình trạng hôn nhân": a real multi-step form
 MARITAL_STATUS_NAME = "Cấp Giấy xác nhận tình trạng hôn nhân"
+DIVORCE_PAPER_LABEL = "Giấy tờ chứng minh đã ly hôn hoặc vợ/chồng đã chết"
 MARITAL_STATUS_QUERY = "xac nhan tinh trang hon nhan"  # typed without diacritics, as on a phone
 HOA_BINH = "Ủy ban nhân dân phường Hòa Bình"
 DOSSIER_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4,}$")

@@ -13,6 +13,7 @@ from PIL import Image, ImageFilter
 from playwright.sync_api import Page, expect
 
 from e2e.journeys import (
+    DIVORCE_PAPER_LABEL,
     DOSSIER_CODE,
     MARITAL_STATUS_NAME,
     MARITAL_STATUS_QUERY,
@@ -34,7 +35,7 @@ from e2e.journeys import (
 
 pytestmark = pytest.mark.e2e
 
-DIVORCE_PAPER = "Giấy tờ chứng minh đã ly hôn hoặc vợ/chồng đã chết"
+DIVORCE_PAPER = DIVORCE_PAPER_LABEL
 MB = 1024 * 1024
 
 

@@ -401,7 +401,7 @@ class CitizenDossierController(Controller):
             )
         except flow.Refused as exc:
             return await _dossier_error(citizen, reference, str(exc))
-        return Redirect(f"/ho-so/{reference}", status_code=303)
+        return Redirect(f"/ho-so/{reference}?da_bo_sung={len(uploads)}", status_code=303)
 
 
 SUPPLEMENT_FIELD = Field(key="bo_sung", label="Giấy tờ bổ sung", type=FieldType.FILE)
