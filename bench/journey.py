@@ -65,6 +65,7 @@ def _journey(browser, base_url: str, javascript: bool, db: Path) -> dict[str, fl
     )
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
     expect.set_options(timeout=300_000)
+    page.set_default_timeout(600_000)  # without JavaScript the whole photo crawls up
     photo = phone_photo()
     started = time.monotonic()
     citizen = _new_citizen_logged_out(page)

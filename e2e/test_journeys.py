@@ -51,7 +51,7 @@ def phone_photo(min_bytes: int = 4 * MB) -> dict:
     noise = Image.effect_noise((4000, 3000), 40).convert("RGB")
     image = Image.blend(image, noise, 0.25)
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=97)
+    image.save(buffer, "JPEG", quality=90)  # about 4.6 MB
     body = buffer.getvalue()
     assert len(body) >= min_bytes, len(body)
     return {"name": "IMG_2026.jpg", "mimeType": "image/jpeg", "buffer": body}
