@@ -81,6 +81,8 @@ def test_a_citizen_pays_online_and_downloads_the_receipt(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/thanh-toan/vnpay/tra-ve\?"))
     expect(page.get_by_role("status")).to_contain_text("Thanh toán thành công.")
     expect(page.get_by_role("status")).to_contain_text("7.000 ₫")
+    fee_receipt = page.get_by_role("status").get_by_role("link", name="Xem, in biên lai")
+    expect(fee_receipt).to_be_visible()
     page.get_by_role("link", name="Về trang hồ sơ").click()
 
     fee = _fee_box(page)
