@@ -24,7 +24,11 @@ from app import templating
 from app.routes._guards import LoginRequired, OfficerLoginRequired, load_account, login_url
 from app.routes.account import AccountController
 from app.routes.admin import AdminController
-from app.routes.citizen import CitizenController, CitizenDossierController
+from app.routes.citizen import (
+    CitizenController,
+    CitizenDossierController,
+    request_too_large,
+)
 from app.routes.desk import (
     DeskController,
     DeskDocumentsController,
@@ -161,8 +165,10 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             LoginRequired: login_redirect,
             OfficerLoginRequired: desk_login_redirect,
             NotFoundException: http_error,
+            413: request_too_large,
             HTTPException: http_error,
             500: server_error,
         },
         openapi_config=None,
+        request_max_body_size=settings.max_request_bytes,
     )

@@ -8,6 +8,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+# A multipart request carries at most this many files at the upload limit (a wizard step or a
+# supplement), plus this much for the other fields and the multipart framing.
+MAX_FILES_PER_REQUEST = 4
+FORM_OVERHEAD_BYTES = 1024 * 1024
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -20,6 +25,8 @@ class Settings:
     db_pool: bool
     catalogue_cache_seconds: float
     portal_name: str
+    hotline: str
+    opening_hours: str
     argon2_time_cost: int
     argon2_memory_kib: int
     hash_concurrency: int
@@ -38,6 +45,12 @@ class Settings:
     vnpay_tmn_code: str
     vnpay_secret: str
     vnpay_url: str
+
+    @property
+    def max_request_bytes(self) -> int:
+        """The largest request body the server reads: a step with its files at the limit and
+        the form's other fields always fit, so only the portal itself refuses a file."""
+        return MAX_FILES_PER_REQUEST * self.max_upload_bytes + FORM_OVERHEAD_BYTES
 
     @property
     def is_postgres(self) -> bool:
@@ -93,6 +106,10 @@ def get_settings() -> Settings:
         db_pool=env("MOTCUA_DB_POOL", "1") != "0",
         catalogue_cache_seconds=float(env("MOTCUA_CATALOGUE_CACHE_SECONDS", "1")),
         portal_name=env("MOTCUA_PORTAL_NAME", "Cổng dịch vụ công Một Cửa"),
+        hotline=env("MOTCUA_HOTLINE", "1900 1234"),
+        opening_hours=env(
+            "MOTCUA_OPENING_HOURS", "Thứ Hai – Thứ Sáu, sáng 7:30–11:30, chiều 13:30–17:00"
+        ),
         # OWASP minimum for argon2id: 19 MiB, t=2, p=1. Never configure below it.
         argon2_time_cost=max(2, int(env("MOTCUA_ARGON2_TIME_COST", "2"))),
         argon2_memory_kib=max(19456, int(env("MOTCUA_ARGON2_MEMORY_KIB", "19456"))),

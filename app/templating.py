@@ -17,6 +17,7 @@ from app.domain import catalogue_labels as labels
 from app.domain import dossier_flow as flow
 from app.domain.levels import (
     ONLINE_LEVEL_LABELS,
+    ONLINE_LEVEL_MEANINGS,
     SERVICE_LEVEL_LABELS,
     SERVICE_LEVEL_MEANINGS,
     OnlineLevel,
@@ -24,7 +25,7 @@ from app.domain.levels import (
 )
 from app.routes.static import static_url
 from app.services.calendar import to_local
-from app.services.catalogue import Catalogue, ProcedureView
+from app.services.catalogue import Catalogue, ProcedureView, home_agency
 from app.settings import get_settings
 
 
@@ -98,9 +99,16 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         service_level_label=lambda n: SERVICE_LEVEL_LABELS[ServiceLevel(n)],
         service_level_meaning=lambda n: SERVICE_LEVEL_MEANINGS[ServiceLevel(n)],
         online_level_label=lambda v: ONLINE_LEVEL_LABELS[OnlineLevel(v)],
+        online_meaning=lambda v: ONLINE_LEVEL_MEANINGS[OnlineLevel(v)],
+        hotline=get_settings().hotline,
+        max_upload_mb=get_settings().max_upload_bytes // (1024 * 1024),
+        opening_hours=get_settings().opening_hours,
+        home_agency=home_agency,
         service_levels=list(ServiceLevel),
     )
     env.filters["vnd"] = labels.format_vnd
+    env.filters["on_this_portal"] = lambda t: labels.on_this_portal(t, get_settings().portal_name)
+    env.filters["lower_first"] = labels.lower_first
     env.filters["amount"] = labels.format_amount
     env.filters["local_time"] = lambda v: to_local(v).strftime("%H:%M %d/%m/%Y") if v else ""
     env.filters["vn_date"] = _vn_date

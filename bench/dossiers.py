@@ -630,7 +630,7 @@ async def prepare_citizen(base: str, phone: str, k: int, wizard: dict[str, Any])
         )
         if resp.status_code != 303:
             raise RuntimeError(f"citizen login answered {resp.status_code}: {resp.text[:200]}")
-        resp = await client.get(f"/thu-tuc/{wizard['procedure']}/nop-ho-so")
+        resp = await client.post(f"/thu-tuc/{wizard['procedure']}/nop-ho-so", headers=csrf)
         match = re.match(r"/ho-so/([^/]+)/", resp.headers.get("location", ""))
         if resp.status_code != 303 or not match:
             raise RuntimeError(f"starting a dossier answered {resp.status_code}")

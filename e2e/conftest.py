@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import BrowserContext
 
-from e2e.support import live_portal
+from e2e.support import guard_context, live_portal
 
 
 @pytest.fixture(scope="session")
@@ -64,5 +64,18 @@ def javascript(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture
 def context(new_context, javascript: bool) -> BrowserContext:
-    """pytest-playwright's context (artifacts, base URL, viewport) with JavaScript on or off."""
+    """pytest-playwright's context (artifacts, base URL, viewport) with JavaScript on or off.
+
+    Every page of it may ``goto`` once, for its first page; then the journey clicks."""
     return new_context(java_script_enabled=javascript)
+
+
+@pytest.fixture
+def new_context(new_context):
+    """pytest-playwright's ``new_context``, whose pages may ``goto`` only for their first page
+    (see ``e2e.support.guard_goto``): journeys go on by clicking, as people do."""
+
+    def make(**kwargs):
+        return guard_context(new_context(**kwargs))
+
+    return make

@@ -17,9 +17,13 @@ from PIL import Image
 from playwright.sync_api import Download, Locator, Page, expect
 from pypdf import PdfReader
 
+from e2e.support import type_address
+
 DEMO_PASSWORD = "motcua-demo-2026"
 MARITAL_STATUS = "P04"  # "Cấp Giấy xác nhận tình trạng hôn nhân": a real multi-step form
 MARITAL_STATUS_NAME = "Cấp Giấy xác nhận tình trạng hôn nhân"
+DIVORCE_PAPER_LABEL = "Giấy tờ chứng minh đã ly hôn hoặc vợ/chồng đã chết"
+MARITAL_STATUS_QUERY = "xac nhan tinh trang hon nhan"  # typed without diacritics, as on a phone
 HOA_BINH = "Ủy ban nhân dân phường Hòa Bình"
 DOSSIER_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4,}$")
 LOCAL_TIME = re.compile(r"^\d{2}:\d{2} \d{2}/\d{2}/\d{4}$")  # "17:00 27/11/2026"
@@ -97,6 +101,40 @@ class DocumentMark:
         return self.page.evaluate("() => window.e2eMark === true")
 
 
+# Getting around like a person ------------------------------------------------------------------
+
+
+def open_portal(page: Page) -> None:
+    """The home page, typed into a new tab; on a page already open, nothing to do."""
+    if page.url in ("", "about:blank"):
+        page.goto("/")
+
+
+def click_nav(page: Page, name: str) -> None:
+    """A link of the site's header navigation."""
+    open_portal(page)
+    site_nav = page.get_by_role("navigation", name="Điều hướng chính")
+    site_nav.get_by_role("link", name=name, exact=True).click()
+
+
+def find_procedure(page: Page, query: str, name: str) -> None:
+    """From any page: "Thủ tục", type the query, press Enter, open the procedure by its name."""
+    click_nav(page, "Thủ tục")
+    box = page.get_by_role("search").get_by_label("Tìm thủ tục")
+    box.fill(query)
+    box.press("Enter")
+    results = page.get_by_role("region", name=re.compile("thủ tục"))
+    expect(results.get_by_role("heading", level=2)).to_contain_text(f"“{query}”")
+    results.get_by_role("link", name=name, exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+
+
+def log_out(page: Page) -> None:
+    page.get_by_role("button", name="Đăng xuất").click()
+    site_nav = page.get_by_role("navigation", name="Điều hướng chính")
+    expect(site_nav.get_by_role("link", name="Đăng nhập")).to_be_visible()
+
+
 # Citizen pages -----------------------------------------------------------------------------------
 
 
@@ -107,7 +145,10 @@ class RegisterPage:
         self.page = page
 
     def open(self) -> RegisterPage:
-        self.page.goto("/dang-ky")
+        """From the header's "Đăng nhập", the login page's "Đăng ký" link."""
+        click_nav(self.page, "Đăng nhập")
+        self.page.get_by_role("main").get_by_role("link", name="Đăng ký", exact=True).click()
+        expect(self.page.get_by_role("heading", level=1)).to_contain_text("Đăng ký")
         return self
 
     def register(self, citizen: NewCitizen) -> None:
@@ -127,14 +168,14 @@ class LoginPage:
         self.page = page
 
     def open(self) -> LoginPage:
-        self.page.goto("/dang-nhap")
+        click_nav(self.page, "Đăng nhập")
         return self
 
-    def log_in(self, citizen: NewCitizen) -> None:
+    def log_in(self, citizen: NewCitizen, lands_on: str = r"/ho-so$") -> None:
         self.page.get_by_label(label("Số điện thoại hoặc e-mail")).fill(citizen.phone)
         self.page.get_by_label(label("Mật khẩu")).fill(citizen.password)
-        self.page.get_by_role("button", name="Đăng nhập").click()
-        expect(self.page).to_have_url(re.compile(r"/ho-so$"))
+        self.page.get_by_role("main").get_by_role("button", name="Đăng nhập").click()
+        expect(self.page).to_have_url(re.compile(lands_on))
 
 
 class WizardPage:
@@ -148,10 +189,21 @@ class WizardPage:
         self.next_button = page.get_by_role("button", name="Lưu và tiếp tục")
         self.save_draft_button = page.get_by_role("button", name="Lưu nháp, làm tiếp sau")
 
-    def start(self, code: str) -> WizardPage:
-        """Start (or resume) the citizen's draft of a procedure."""
-        self.page.goto(f"/thu-tuc/{code}/nop-ho-so")
+    def start(self, query: str, name: str) -> WizardPage:
+        """Find the procedure, press "Nộp hồ sơ trực tuyến", then "Bắt đầu khai hồ sơ" (a
+        draft already begun opens where it stopped)."""
+        find_procedure(self.page, query, name)
+        self.page.get_by_role("button", name="Nộp hồ sơ trực tuyến").first.click()
+        self.begin()
         return self
+
+    def begin(self) -> None:
+        """On the start page (e.g. right after logging in), "Bắt đầu khai hồ sơ"."""
+        begin = self.page.get_by_role("button", name="Bắt đầu khai hồ sơ")
+        expect(begin.or_(self.progress)).to_be_visible()
+        if begin.is_visible():
+            begin.click()
+        expect(self.progress).to_be_visible()
 
     def expect_step(self, title: str, number: int, of: int = 7) -> None:
         expect(self.heading).to_have_text(title)
@@ -235,7 +287,7 @@ class MyDossiersPage:
         self.sent = page.get_by_role("region", name="Hồ sơ đã nộp", exact=True)
 
     def open(self) -> MyDossiersPage:
-        self.page.goto("/ho-so")
+        click_nav(self.page, "Hồ sơ của tôi")
         expect(self.heading).to_have_text("Hồ sơ của tôi")
         return self
 
@@ -254,6 +306,11 @@ class MyDossiersPage:
         dossier = CitizenDossierPage(self.page)
         expect(dossier.heading).to_have_text(f"Hồ sơ {code}")
         return dossier
+
+
+def open_own_dossier(page: Page, code: str) -> CitizenDossierPage:
+    """ "Hồ sơ của tôi" in the header, then the dossier's code."""
+    return MyDossiersPage(page).open().open_dossier(code)
 
 
 def fact(scope: Page | Locator, term: str) -> Locator:
@@ -300,7 +357,7 @@ def pdf_text(download: Download, folder: Path) -> tuple[bytes, str]:
 
 def submit_marital_status(page: Page, answers: MaritalStatusAnswers) -> str:
     """Fill P04 from the first step to the end, submit it; return the dossier's code."""
-    wizard = WizardPage(page).start(MARITAL_STATUS)
+    wizard = WizardPage(page).start(MARITAL_STATUS_QUERY, MARITAL_STATUS_NAME)
     wizard.expect_step("Nơi nộp hồ sơ", 1)
     wizard.choose("Nơi tiếp nhận hồ sơ", answers.place)
     wizard.save_and_continue()
@@ -361,7 +418,11 @@ class DeskLoginPage:
         self.javascript = javascript
 
     def open(self) -> DeskLoginPage:
-        self.page.goto("/mot-cua/dang-nhap")
+        """The desk's address, which officers type or keep as a bookmark."""
+        if self.page.url in ("", "about:blank"):
+            self.page.goto("/mot-cua/dang-nhap")
+        else:
+            type_address(self.page, "/mot-cua/dang-nhap")
         return self
 
     def log_in(self, username: str, password: str = DEMO_PASSWORD) -> DeskHomePage:
@@ -414,6 +475,13 @@ class DeskHomePage:
         self.page.get_by_role("button", name="Đăng xuất").click()
         site_nav = self.page.get_by_role("navigation", name="Điều hướng chính")
         expect(site_nav.get_by_role("link", name="Đăng nhập")).to_be_visible()
+
+
+def desk_open(page: Page, code: str, *, javascript: bool) -> DeskDossierPage:
+    """From the desk's home, search the code and open the dossier."""
+    home = DeskHomePage(page, javascript=javascript)
+    home.search(code)
+    return home.open_dossier(code)
 
 
 class DeskDossierPage:

@@ -110,7 +110,10 @@ class ProcedurePage:
     def __init__(self, page: Page) -> None:
         self.page = page
         self.heading = page.get_by_role("heading", level=1)
-        self.service_level_box = page.get_by_role("region", name=re.compile(r"^Mức độ [1-4] "))
+        self.service_level_box = page.get_by_role(
+            "region", name=re.compile(r"^(Toàn trình|Một phần|Chưa trực tuyến) ")
+        )
+        self.start_button = page.get_by_role("button", name="Nộp hồ sơ trực tuyến")
         self.components = page.get_by_role("region", name="Thành phần hồ sơ")
 
     def open(self, code: str) -> ProcedurePage:

@@ -73,3 +73,49 @@ def live_portal(env: dict[str, str], log_path: Path) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+# Journeys go on by clicking ---------------------------------------------------------------------
+
+GOTO_REFUSED = (
+    "page.goto({url!r}) after the first page: a person clicks and types from there. Use "
+    "e2e.support.type_address() only for an address a person really types (a receipt's "
+    "tracking link, a link from an e-mail read from the test SMTP server)."
+)
+
+
+def guard_goto(page: Any) -> None:
+    """After the first ``page.goto`` of a page, further ``goto`` fails the test."""
+    if hasattr(page, "_e2e_typed_goto"):
+        return
+    original = page.goto
+    opened: list[str] = []
+
+    def goto(url: str, *args: Any, **kwargs: Any):
+        if opened:
+            pytest.fail(GOTO_REFUSED.format(url=url))
+        opened.append(url)
+        return original(url, *args, **kwargs)
+
+    page.goto = goto
+    page._e2e_typed_goto = original
+
+
+def guard_context(context: Any) -> Any:
+    """Every page of this browser context follows the rule of ``guard_goto``."""
+    new_page = context.new_page
+
+    def guarded_new_page(*args: Any, **kwargs: Any):
+        page = new_page(*args, **kwargs)
+        guard_goto(page)
+        return page
+
+    context.new_page = guarded_new_page
+    context.on("page", guard_goto)
+    return context
+
+
+def type_address(page: Any, url: str, **kwargs: Any):
+    """A person types (or opens from a message) this address: the only jump a journey may make
+    after its first page."""
+    return getattr(page, "_e2e_typed_goto", page.goto)(url, **kwargs)

@@ -57,12 +57,14 @@ def test_open_procedure_shows_all_sections(page: Page, javascript: bool) -> None
     catalogue.result_link(BIRTH).click()
 
     procedure = ProcedurePage(page)
-    expect(page).to_have_url(re.compile(r"/thu-tuc/P01$"))
+    expect(page).to_have_url(re.compile(r"/thu-tuc/1\.001193$"))
     expect(procedure.heading).to_have_text(BIRTH)
     for title in ProcedurePage.SECTIONS:
         expect(procedure.section(title)).to_be_visible()
     expect(procedure.service_level_box).to_be_visible()
-    expect(procedure.service_level_box).to_contain_text("Dịch vụ công trực tuyến")
+    expect(procedure.service_level_box).to_contain_text("Dịch vụ công trực tuyến toàn trình")
+    expect(procedure.service_level_box).to_contain_text("Mức độ 4")  # the old level, explained
+    expect(procedure.start_button).to_have_count(2)  # near the top and after the components
 
 
 def test_download_form_template(page: Page, javascript: bool, tmp_path: Path) -> None:

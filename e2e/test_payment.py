@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from e2e.journeys import desk_open, open_own_dossier
 from e2e.support import live_portal, run_async
 from tests.integration.builders_payments import (
     CITIZEN_PASSWORD,
@@ -42,10 +43,13 @@ def _citizen_with_dossier(**kwargs) -> tuple[str, dict]:
 
 
 def _log_in(page: Page, phone: str, portal: str = "") -> None:
-    page.goto(f"{portal}/dang-nhap")
+    page.goto(f"{portal}/")
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+        "link", name="Đăng nhập"
+    ).click()
     page.get_by_label("Số điện thoại hoặc e-mail").fill(phone)
     page.get_by_label("Mật khẩu").fill(CITIZEN_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("main").get_by_role("button", name="Đăng nhập").click()
     expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
 
 
@@ -53,9 +57,9 @@ def _fee_box(page: Page) -> Locator:
     return page.get_by_role("region", name="Phí, lệ phí")
 
 
-def _pay_at_the_sandbox(page: Page, reference: str, outcome: str) -> None:
-    """From the dossier page to the gateway, choose ``outcome`` and confirm."""
-    page.goto(f"/ho-so/{reference}")
+def _pay_at_the_sandbox(page: Page, code: str, outcome: str) -> None:
+    """From "Hồ sơ của tôi" to the dossier, to the gateway, choose ``outcome`` and confirm."""
+    open_own_dossier(page, code)
     fee = _fee_box(page)
     expect(fee).to_contain_text("Chưa nộp phí, lệ phí")
     fee.get_by_role("button", name=re.compile(r"^Thanh toán trực tuyến 7\.000 ₫")).click()
@@ -72,11 +76,13 @@ def test_a_citizen_pays_online_and_downloads_the_receipt(page: Page) -> None:
     phone, dossier = _citizen_with_dossier()
     _log_in(page, phone)
 
-    _pay_at_the_sandbox(page, dossier["reference"], "Thanh toán thành công")
+    _pay_at_the_sandbox(page, dossier["code"], "Thanh toán thành công")
 
     expect(page).to_have_url(re.compile(r"/thanh-toan/vnpay/tra-ve\?"))
     expect(page.get_by_role("status")).to_contain_text("Thanh toán thành công.")
     expect(page.get_by_role("status")).to_contain_text("7.000 ₫")
+    fee_receipt = page.get_by_role("status").get_by_role("link", name="Xem, in biên lai")
+    expect(fee_receipt).to_be_visible()
     page.get_by_role("link", name="Về trang hồ sơ").click()
 
     fee = _fee_box(page)
@@ -94,7 +100,7 @@ def test_an_insufficient_balance_leaves_the_fee_unpaid(page: Page) -> None:
     phone, dossier = _citizen_with_dossier()
     _log_in(page, phone)
 
-    _pay_at_the_sandbox(page, dossier["reference"], "Tài khoản không đủ số dư (51)")
+    _pay_at_the_sandbox(page, dossier["code"], "Tài khoản không đủ số dư (51)")
 
     problem = page.get_by_role("alert")
     expect(problem).to_contain_text("Chưa thanh toán được")
@@ -148,7 +154,7 @@ def test_a_result_delivered_online_downloads_with_its_sha256(
     desk.get_by_label("Tên đăng nhập").fill(RECEPTIONIST)
     desk.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
     desk.get_by_role("button", name="Đăng nhập").click()
-    desk.goto(f"/mot-cua/ho-so/{dossier['id']}")
+    desk_open(desk, dossier["code"], javascript=javascript)
     deliver = desk.get_by_role("region", name="Giao kết quả")
     expect(deliver).to_contain_text("trực tuyến")
     deliver.get_by_label("Tệp kết quả đã ký số (PDF)").set_input_files(
@@ -161,7 +167,7 @@ def test_a_result_delivered_online_downloads_with_its_sha256(
     expect(desk.locator("#dossier-main .status").first).to_have_text("Đã trả kết quả")
 
     _log_in(page, phone)
-    page.goto(f"/ho-so/{dossier['reference']}")
+    open_own_dossier(page, dossier["code"])
     delivered = page.get_by_role("region", name="Kết quả giải quyết")
     expect(delivered.locator("code.hash")).to_have_text(digest)
     link = delivered.get_by_role("link", name="Tải tệp kết quả")
@@ -219,7 +225,7 @@ def test_the_pay_button_reaches_a_gateway_on_another_origin(
     portal, gateway = external_gateway
     phone, dossier = _citizen_with_dossier()
     _log_in(page, phone, portal)
-    page.goto(f"{portal}/ho-so/{dossier['reference']}")
+    open_own_dossier(page, dossier["code"])
 
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))

@@ -13,8 +13,8 @@ from playwright.sync_api import Page, expect
 from e2e.journeys import (
     DOSSIER_CODE,
     LOCAL_TIME,
-    MARITAL_STATUS,
     MARITAL_STATUS_NAME,
+    MARITAL_STATUS_QUERY,
     NOT_ACCEPTED,
     CitizenDossierPage,
     DocumentMark,
@@ -49,7 +49,7 @@ def test_register_fill_upload_resume_submit_and_download_receipt(
     answers = MaritalStatusAnswers()
     RegisterPage(page).open().register(citizen)
 
-    wizard = WizardPage(page).start(MARITAL_STATUS)
+    wizard = WizardPage(page).start(MARITAL_STATUS_QUERY, MARITAL_STATUS_NAME)
     wizard.expect_step("Nơi nộp hồ sơ", 1)
     document = DocumentMark(page).set()
     wizard.choose("Nơi tiếp nhận hồ sơ", answers.place)
@@ -157,7 +157,7 @@ def test_step_errors_show_next_to_fields_and_keep_what_was_typed(
     citizen = NewCitizen.make()
     answers = MaritalStatusAnswers()
     RegisterPage(page).open().register(citizen)
-    wizard = WizardPage(page).start(MARITAL_STATUS)
+    wizard = WizardPage(page).start(MARITAL_STATUS_QUERY, MARITAL_STATUS_NAME)
     wizard.expect_step("Nơi nộp hồ sơ", 1)
     wizard.save_and_continue()
     place = wizard.group("Nơi tiếp nhận hồ sơ")
@@ -220,7 +220,7 @@ def test_site_header_stays_while_moving_between_steps(
     page: Page, javascript: bool, request: pytest.FixtureRequest
 ) -> None:
     RegisterPage(page).open().register(NewCitizen.make())
-    wizard = WizardPage(page).start(MARITAL_STATUS)
+    wizard = WizardPage(page).start(MARITAL_STATUS_QUERY, MARITAL_STATUS_NAME)
     wizard.expect_step("Nơi nộp hồ sơ", 1)
     wizard.choose("Nơi tiếp nhận hồ sơ", MaritalStatusAnswers().place)
     wizard.save_and_continue()

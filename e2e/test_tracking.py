@@ -7,6 +7,7 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
+from e2e.journeys import desk_open
 from e2e.support import run_async
 from tests.integration.builders_notifications import submitted_dossier
 
@@ -39,7 +40,7 @@ def test_visitor_sees_the_status_change_made_by_an_officer(
     officer.get_by_label("Tên đăng nhập").fill("tiepnhan.hoabinh")
     officer.get_by_label("Mật khẩu").fill("motcua-demo-2026")
     officer.get_by_role("button", name="Đăng nhập").click()
-    officer.goto(f"/mot-cua/ho-so/{dossier['id']}")
+    desk_open(officer, dossier["code"], javascript=True)
     officer.locator("summary", has_text="Tiếp nhận").first.click()
     officer.get_by_role("button", name="Tiếp nhận", exact=True).click()
     expect(officer.locator("#dossier-main .status").first).to_have_text("Đã tiếp nhận")

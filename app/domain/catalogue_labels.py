@@ -1,5 +1,7 @@
 """Vietnamese labels for catalogue values (values are stored in English)."""
 
+import re
+
 TIME_LIMIT_UNITS = {
     "working_day": "ngày làm việc",
     "day": "ngày",
@@ -38,3 +40,16 @@ def format_vnd(amount: int | None) -> str:
     if amount == 0:
         return "Miễn phí"
     return format_amount(amount)
+
+
+_NATIONAL_PORTAL = re.compile(r"Cổng Dịch vụ công quốc gia", re.IGNORECASE)
+
+
+def on_this_portal(text: str, portal_name: str) -> str:
+    """A catalogue sentence that sends people to the national portal, pointed at this one
+    (used for procedures this portal receives online)."""
+    return _NATIONAL_PORTAL.sub(portal_name, text)
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]

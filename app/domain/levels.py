@@ -24,6 +24,17 @@ ONLINE_LEVEL_LABELS = {
     OnlineLevel.NONE: "Chưa trực tuyến",
 }
 
+# What Decree 42/2022's classification means for the citizen, in the portal's words.
+ONLINE_LEVEL_MEANINGS = {
+    OnlineLevel.FULL: "Dịch vụ công trực tuyến toàn trình: bạn nộp hồ sơ, theo dõi, nộp phí "
+    "(nếu có) và nhận kết quả trực tuyến hoặc qua bưu chính, không phải đến cơ quan.",
+    OnlineLevel.PARTIAL: "Dịch vụ công trực tuyến một phần: bạn nộp hồ sơ trực tuyến; một số "
+    "bước (nộp phí, xuất trình bản chính hoặc nhận kết quả) làm tại bộ phận một cửa hoặc qua "
+    "bưu chính.",
+    OnlineLevel.NONE: "Thủ tục này chưa nhận hồ sơ trực tuyến: bạn nộp tại bộ phận một cửa hoặc "
+    "qua bưu chính.",
+}
+
 SERVICE_LEVEL_LABELS = {
     ServiceLevel.INFORMATION: "Mức độ 1",
     ServiceLevel.FORMS: "Mức độ 2",

@@ -28,7 +28,9 @@ from app.services.documents import qr_svg
 from app.services.dossier_view import load_dossier
 from app.services.files import UploadRefused, blob_path, store_upload
 from app.services.receipts import receipt_data
+from app.services.tracking import expected_factor
 from app.services.tracking_links import tracking_url
+from app.settings import get_settings
 
 CITIZEN = {"citizen": Provide(current_citizen, sync_to_thread=False)}
 
@@ -46,6 +48,20 @@ async def _dossier_and_wizard(citizen: Citizen, reference: str):
         raise NotFoundException("Không tìm thấy hồ sơ")
     procedure = await _procedure(dossier["procedure_code"])
     return dossier, procedure, await wz.wizard_for(procedure)
+
+
+async def _online_procedure(code: str):
+    procedure = await _procedure(code)
+    if procedure.service_level < ServiceLevel.ONLINE_SUBMISSION:
+        raise NotFoundException("Thủ tục này chưa nhận hồ sơ trực tuyến")
+    return procedure
+
+
+async def _resume_url(procedure, dossier) -> str:
+    """The first step still to fill in, or the review when every step is complete."""
+    wizard = await wz.wizard_for(procedure)
+    step = wizard.first_incomplete(dossier["answers"] or {}, local_now().date())
+    return f"/ho-so/{dossier['reference']}/" + (f"buoc/{step.key}" if step else "kiem-tra")
 
 
 def _step_context(dossier, procedure, wizard, step, values, errors, citizen) -> dict[str, Any]:
@@ -80,20 +96,54 @@ def _goto(request: Request, url: str) -> Response:
     return Redirect(url, status_code=303)
 
 
+TOO_LARGE = "tep_qua_lon"
+
+
+def request_too_large(request: Request, exc: Exception) -> Response:
+    """A body over the server's limit (several files at the limit): back to the same wizard
+    step with the portal's message, its saved answers kept; elsewhere the error page."""
+    parts = request.url.path.strip("/").split("/")
+    if len(parts) == 4 and parts[0] == "ho-so" and parts[2] == "buoc":
+        return _goto(request, f"{request.url.path}?{TOO_LARGE}=1")
+    return Template(
+        "pages/error.html",
+        context={"status": 413, "detail": _too_large_message()},
+        status_code=413,
+    )
+
+
+def _too_large_message() -> str:
+    mb = get_settings().max_upload_bytes // (1024 * 1024)
+    return f"Tệp gửi lên quá lớn. Mỗi tệp tối đa {mb} MB, vui lòng chụp lại hoặc nén nhỏ hơn"
+
+
 class CitizenController(Controller):
     path = "/"
     dependencies = CITIZEN
 
     @get("/thu-tuc/{code:str}/nop-ho-so", name="citizen.start")
-    async def start(self, citizen: NamedDependency[Citizen], code: FromPath[str]) -> Response:
-        procedure = await _procedure(code)
-        if procedure.service_level < ServiceLevel.ONLINE_SUBMISSION:
-            raise NotFoundException("Thủ tục này chưa nhận hồ sơ trực tuyến")
-        dossier = await wz.start_or_resume(citizen, procedure)
+    async def start(
+        self, request: Request, citizen: NamedDependency[Citizen], code: FromPath[str]
+    ) -> Response:
+        """Resume the citizen's draft of this procedure, or offer to start one (a GET never
+        creates a draft: the "Bắt đầu" button posts)."""
+        procedure = await _online_procedure(code)
+        draft = await wz.find_draft(citizen, procedure)
+        if draft is not None:
+            return Redirect(await _resume_url(procedure, draft), status_code=303)
         wizard = await wz.wizard_for(procedure)
-        step = wizard.first_incomplete(dossier["answers"] or {}, local_now().date())
-        target = f"/ho-so/{dossier['reference']}/" + (f"buoc/{step.key}" if step else "kiem-tra")
-        return Redirect(target, status_code=303)
+        return Template(
+            "pages/citizen/start.html",
+            context={"procedure": procedure, "wizard": wizard, "citizen": citizen},
+        )
+
+    @post("/thu-tuc/{code:str}/nop-ho-so", name="citizen.start.create")
+    async def create(
+        self, request: Request, citizen: NamedDependency[Citizen], code: FromPath[str]
+    ) -> Response:
+        procedure = await _online_procedure(code)
+        dossier = await wz.start_or_resume(citizen, procedure)
+        return _goto(request, await _resume_url(procedure, dossier))
 
     @get("/ho-so/{reference:str}/buoc/{step_key:str}", name="citizen.step")
     async def show_step(
@@ -112,7 +162,8 @@ class CitizenController(Controller):
             raise NotFoundException("Không có bước này") from exc
         saved = (dossier["answers"] or {}).get(step.key)
         values = initial_answers(step, saved, wz.profile_of(citizen))
-        context = _step_context(dossier, procedure, wizard, step, values, {}, citizen)
+        errors = {"_tep": _too_large_message()} if request.query_params.get(TOO_LARGE) else {}
+        context = _step_context(dossier, procedure, wizard, step, values, errors, citizen)
         context["attachments"] = await wz.attachment_names(dossier["id"])
         return _render_step(request, context)
 
@@ -248,9 +299,12 @@ class CitizenDossierController(Controller):
         )
         drafts = [r for r in rows if r["status"] == flow.Status.DRAFT]
         others = [r for r in rows if r["status"] != flow.Status.DRAFT]
+        catalogue = await get_catalogue()
+        online = [p for p in catalogue.most_used(len(catalogue.procedures)) if p.is_online]
         return Template(
             "pages/citizen/dossiers.html",
             context={
+                "online": online[:5],
                 "drafts": drafts,
                 "dossiers": others,
                 "labels": flow.STATUS_LABELS,
@@ -347,7 +401,7 @@ class CitizenDossierController(Controller):
             )
         except flow.Refused as exc:
             return await _dossier_error(citizen, reference, str(exc))
-        return Redirect(f"/ho-so/{reference}", status_code=303)
+        return Redirect(f"/ho-so/{reference}?da_bo_sung={len(uploads)}", status_code=303)
 
 
 SUPPLEMENT_FIELD = Field(key="bo_sung", label="Giấy tờ bổ sung", type=FieldType.FILE)
@@ -374,6 +428,7 @@ async def _dossier_context(view, error: str = "") -> dict[str, Any]:
         "flow": flow,
         "qr": qr_svg(link) if link else "",
         "tracking_url": link,
+        "tracking_digits": expected_factor(view.row) if view.code else "",
         "answer_sections": sections,
         "visible_actions": flow.CITIZEN_VISIBLE_ACTIONS,
         "error": error,

@@ -7,7 +7,7 @@ from typing import Annotated
 from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from app.domain.search import tokens
 from app.routes._render import render
@@ -66,11 +66,14 @@ class PublicController(Controller):
         )
 
     @get("/thu-tuc/{code:str}", name="public.procedure")
-    async def procedure(self, code: FromPath[str]) -> Template:
+    async def procedure(self, code: FromPath[str]) -> Response:
         catalogue = await get_catalogue()
         procedure = catalogue.get(code)
         if procedure is None:
             raise NotFoundException("Không tìm thấy thủ tục")
+        if code != procedure.slug:
+            # the old address by local id: a permanent redirect to the national code
+            return Redirect(f"/thu-tuc/{procedure.slug}", status_code=301)
         return Template(
             "pages/public/procedure.html",
             context={"catalogue": catalogue, "procedure": procedure},

@@ -74,6 +74,16 @@ class ProcedureView:
             raise AttributeError(name) from exc
 
     @property
+    def slug(self) -> str:
+        """The procedure's address: its national code when it has its own, else the local id."""
+        return self.row.get("slug") or self.code
+
+    @property
+    def is_online(self) -> bool:
+        """Whether a dossier can be submitted on this portal (toàn trình or một phần)."""
+        return self.service_level >= 3
+
+    @property
     def has_fee(self) -> bool:
         return any(f["amount_vnd"] != 0 for f in self.fees)
 
@@ -114,6 +124,9 @@ class Page:
     total: int
     page: int
     pages: int
+    # When nothing matched: a corrected query ("" if none) and procedures to offer instead.
+    suggestion: str = ""
+    suggested: list[ProcedureView] = field(default_factory=list)
 
 
 @dataclass
@@ -130,12 +143,14 @@ class Catalogue:
     by_level: dict[str, set[int]] = field(repr=False)
     by_service_level: dict[int, set[int]] = field(repr=False, default_factory=dict)
     with_fee: set[int] = field(repr=False, default_factory=set)
+    by_slug: dict[str, ProcedureView] = field(repr=False, default_factory=dict)
     _results: dict[tuple, list[int]] = field(repr=False, default_factory=dict)
     # Markup that depends on this snapshot alone (filter options), rendered once.
     rendered: dict[tuple, str] = field(repr=False, default_factory=dict)
 
     def get(self, code: str) -> ProcedureView | None:
-        return self.by_code.get(code)
+        """A procedure by its national code (its address) or its local id."""
+        return self.by_slug.get(code) or self.by_code.get(code)
 
     def most_used(self, n: int = 6) -> list[ProcedureView]:
         return sorted(self.procedures, key=lambda p: (-p.usage_count, p.name))[:n]
@@ -184,7 +199,18 @@ class Catalogue:
         page = min(max(1, filters.page), pages)
         start = (page - 1) * PAGE_SIZE
         items = [self.procedures[k] for k in keys[start : start + PAGE_SIZE]]
-        return Page(items, len(keys), page, pages)
+        result = Page(items, len(keys), page, pages)
+        if not keys:
+            self._suggest(filters, result)
+        return result
+
+    def _suggest(self, filters: Filters, result: Page) -> None:
+        """Nothing matched: the closest spelling and what it finds, else the most used."""
+        fixed, keys = (
+            self.index.suggest(filters.q, self._candidates(filters)) if filters.q else ("", [])
+        )
+        result.suggestion = fixed if keys else ""
+        result.suggested = [self.procedures[k] for k in keys[:5]] or self.most_used(5)
 
 
 async def _version() -> int:
@@ -234,6 +260,7 @@ async def build_catalogue(version: int, on: date) -> Catalogue:
     for r in fee_rows:
         fees[r["procedure"]].append(r)
     rows.sort(key=lambda r: fold(r["name"]))
+    _assign_slugs(rows)
     procedures = [
         ProcedureView(
             id=r["id"],
@@ -282,11 +309,24 @@ async def build_catalogue(version: int, on: date) -> Catalogue:
         levels=levels,
         index=index,
         by_code={p.code: p for p in procedures},
+        by_slug={p.slug: p for p in procedures},
         by_sector=dict(by_sector),
         by_level=dict(by_level),
         by_service_level=dict(by_service_level),
         with_fee={i for i, p in enumerate(procedures) if p.has_fee},
     )
+
+
+def _assign_slugs(rows: list[dict]) -> None:
+    """A procedure is addressed by its national code when no other procedure shares it (two
+    local procedures may implement one national one); otherwise by its local id."""
+    counts: dict[str, int] = defaultdict(int)
+    for r in rows:
+        if r["national_code"]:
+            counts[r["national_code"]] += 1
+    for r in rows:
+        code = r["national_code"]
+        r["slug"] = code if code and counts[code] == 1 else r["code"]
 
 
 class CatalogueCache:
@@ -362,3 +402,9 @@ def catalogue_cache() -> CatalogueCache:
 
 async def get_catalogue() -> Catalogue:
     return await catalogue_cache().get()
+
+
+def home_agency() -> str:
+    """The province's name from this process's snapshot ("" before the first one is built)."""
+    snapshot = catalogue_cache()._catalogue
+    return snapshot.home_agency if snapshot else ""

@@ -65,6 +65,7 @@ async def receipt_document(payment: dict[str, Any]) -> Document:
         table_head=["Khoản thu", "Số tiền"],
         table=[[line["name"], format_vnd(line["amount_vnd"])] for line in lines]
         + [["Tổng cộng", format_vnd(payment["amount_vnd"])]],
-        signers=["NGƯỜI NỘP TIỀN", "NGƯỜI THU TIỀN"],
+        # an online payment is signed by the gateway's transaction, not by a cashier
+        signers=[] if payment["method"] == "online" else ["NGƯỜI NỘP TIỀN", "NGƯỜI THU TIỀN"],
         dated=when,
     )

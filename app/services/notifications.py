@@ -12,20 +12,41 @@ from app.services.tracking_links import tracking_url
 
 A = flow.Action
 
-# What the citizen is told, per action; {code}, {due} and {note} are filled in.
+# What the citizen is told, per action: the subject says what happened, the first line what it
+# means and what to do; {code}, {due} and {note} are filled in.
+SUBJECTS: dict[flow.Action, str] = {
+    A.SUBMIT: "Đã nộp hồ sơ {code}",
+    A.RECEIVE: "Đã tiếp nhận hồ sơ {code}",
+    A.REQUEST_PRE_SUPPLEMENT: "Cần bổ sung hồ sơ {code}",
+    A.REQUEST_SUPPLEMENT: "Cần bổ sung hồ sơ {code}",
+    A.REFUSE: "Hồ sơ {code} không được tiếp nhận",
+    A.APPROVE: "Đã có kết quả hồ sơ {code}",
+    A.REJECT: "Hồ sơ {code} không được giải quyết",
+    A.RETURN_RESULT: "Đã trả kết quả hồ sơ {code}",
+    A.EXTEND: "Hồ sơ {code} có ngày hẹn mới",
+    A.HALT: "Hồ sơ {code} dừng xử lý",
+    A.WITHDRAW: "Đã rút hồ sơ {code}",
+    A.SUPPLY: "Đã nhận bổ sung hồ sơ {code}",
+}
 MESSAGES: dict[flow.Action, str] = {
-    A.SUBMIT: "Hồ sơ {code} đã được nộp trực tuyến. Ngày hẹn trả dự kiến: {due}.",
+    A.SUBMIT: "Hồ sơ {code} đã được nộp trực tuyến. Ngày hẹn trả dự kiến: {due}. "
+    "Cơ quan sẽ kiểm tra và báo cho bạn khi tiếp nhận.",
     A.RECEIVE: "Hồ sơ {code} đã được tiếp nhận. Ngày hẹn trả kết quả: {due}.",
-    A.REQUEST_PRE_SUPPLEMENT: "Hồ sơ {code} cần bổ sung trước khi tiếp nhận: {note}",
-    A.REQUEST_SUPPLEMENT: "Hồ sơ {code} cần bổ sung: {note}",
+    A.REQUEST_PRE_SUPPLEMENT: "Hồ sơ {code} cần bổ sung trước khi tiếp nhận. Gửi bổ sung tại "
+    "trang hồ sơ trên cổng. Cần bổ sung: {note}",
+    A.REQUEST_SUPPLEMENT: "Hồ sơ {code} cần bổ sung; thời hạn giải quyết tạm dừng đến khi bạn "
+    "gửi bổ sung tại trang hồ sơ trên cổng. Cần bổ sung: {note}",
     A.REFUSE: "Hồ sơ {code} bị từ chối tiếp nhận. Lý do: {note}",
-    A.APPROVE: "Hồ sơ {code} đã có kết quả.",
+    A.APPROVE: "Hồ sơ {code} đã có kết quả. Nhận kết quả theo hình thức bạn đã chọn khi nộp "
+    "(tại bộ phận một cửa: mang theo giấy tiếp nhận và giấy tờ tùy thân; qua bưu chính; hoặc "
+    "tải về trên trang hồ sơ). Nếu còn phí, lệ phí chưa nộp, vui lòng nộp trước khi nhận.",
     A.REJECT: "Hồ sơ {code} không được giải quyết. Lý do: {note}",
     A.RETURN_RESULT: "Kết quả hồ sơ {code} đã được trả.",
     A.EXTEND: "Xin lỗi: hồ sơ {code} chậm so với hẹn. Ngày hẹn mới: {due}. Lý do: {note}",
     A.HALT: "Hồ sơ {code} đã dừng xử lý. Lý do: {note}",
     A.WITHDRAW: "Hồ sơ {code} đã được rút theo yêu cầu của bạn.",
-    A.SUPPLY: "Hồ sơ {code}: đã nhận phần bổ sung của bạn.",
+    A.SUPPLY: "Hồ sơ {code}: đã nhận phần bổ sung của bạn; thời hạn giải quyết được tính lại. "
+    "Ngày hẹn trả kết quả mới: {due}.",
 }
 
 
@@ -60,7 +81,7 @@ async def on_transition(row: dict[str, Any], action: flow.Action) -> int:
     queued = 0
     for channel, address in _recipients(row, citizen):
         body = f"{text}\nTra cứu: {link}"
-        subject = f"[Dịch vụ công] Hồ sơ {row['code']}"
+        subject = "[Dịch vụ công] " + SUBJECTS[action].format(code=row["code"])
         key = f"dossier:{row['id']}:{action.value}:{row['updated_at'].isoformat()}:{channel}"
         if await outbox.enqueue(channel, address, subject, body, key, row["id"]):
             queued += 1

@@ -220,8 +220,9 @@ def profile_of(citizen: Citizen) -> dict[str, Any]:
     }
 
 
-async def start_or_resume(citizen: Citizen, procedure: ProcedureView) -> dict[str, Any]:
-    existing = (
+async def find_draft(citizen: Citizen, procedure: ProcedureView) -> dict[str, Any] | None:
+    """The citizen's latest draft of this procedure, if any."""
+    return (
         await Dossier.select()
         .where(
             (Dossier.citizen == citizen.id)
@@ -233,6 +234,10 @@ async def start_or_resume(citizen: Citizen, procedure: ProcedureView) -> dict[st
         .first()
         .run()
     )
+
+
+async def start_or_resume(citizen: Citizen, procedure: ProcedureView) -> dict[str, Any]:
+    existing = await find_draft(citizen, procedure)
     if existing:
         return existing
     for _ in range(5):

@@ -168,8 +168,9 @@ class Applicant:
         return cls(client, email)
 
     async def start(self, procedure: str) -> str:
-        """Open (or resume) the wizard; returns the URL of the step it lands on."""
-        response = await self.client.get(f"/thu-tuc/{procedure}/nop-ho-so", follow_redirects=False)
+        """Start (or resume) a draft with the procedure page's button; returns the URL of the
+        step it lands on."""
+        response = await post(self.client, f"/thu-tuc/{procedure}/nop-ho-so", {})
         assert response.status_code == 303, response.text
         return response.headers["location"]
 

@@ -92,6 +92,9 @@ async def test_every_citizen_relevant_transition_sends_exactly_one_message(demo_
     assert "đã được nộp trực tuyến" in bodies[0]
     assert "đã được tiếp nhận" in bodies[1]
     assert f"/tra-cuu/{code}/" in bodies[1]
+    # the subject says what happened
+    assert subjects[0]["Subject"] == f"[Dịch vụ công] Đã nộp hồ sơ {code}"
+    assert subjects[1]["Subject"] == f"[Dịch vụ công] Đã tiếp nhận hồ sơ {code}"
     await _deliver_all()  # a second round sends nothing again
     assert len(_for(inbox, code)) == 2
 
@@ -141,3 +144,10 @@ async def test_an_officer_can_resend_a_message(demo_db, smtp):
     await _deliver_all()
     assert len(_for(inbox, dossier["code"])) == 2
     assert await Dossier.exists().where(Dossier.id == dossier["id"]).run()
+
+
+def test_every_message_has_a_subject_that_names_the_dossier():
+    from app.services.notifications import MESSAGES, SUBJECTS
+
+    assert set(SUBJECTS) == set(MESSAGES)
+    assert all("{code}" in subject for subject in SUBJECTS.values())

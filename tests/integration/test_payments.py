@@ -617,6 +617,7 @@ async def test_a_receipt_is_shown_only_to_its_citizen_and_only_once_paid(clients
     page = await paying.client.get(receipt)
     assert page.status_code == 200
     assert payments.receipt_code(await paying.payment()) in page.text
+    assert "NGƯỜI THU TIỀN" not in page.text  # paid online: no cashier signs it
     pdf = await paying.client.get(receipt, params={"pdf": "1"})
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-")

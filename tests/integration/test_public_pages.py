@@ -71,7 +71,7 @@ async def test_pagination_keeps_filters(client):
 
 
 async def test_procedure_page_shows_every_section(client):
-    r = await client.get("/thu-tuc/P04")
+    r = await client.get("/thu-tuc/1.004873")
     assert r.status_code == 200
     for heading in (
         "Thông tin chung",
@@ -92,8 +92,8 @@ async def test_unknown_procedure_is_a_vietnamese_404(client):
 
 
 async def test_form_template_downloads_as_a_real_pdf(client):
-    page = await client.get("/thu-tuc/P01")
-    link = re.search(r'href="(/thu-tuc/P01/mau/\d+)"', page.text).group(1)
+    page = await client.get("/thu-tuc/1.001193")
+    link = re.search(r'href="(/thu-tuc/1.001193/mau/\d+)"', page.text).group(1)
     r = await client.get(link)
     assert r.status_code == 200
     assert r.headers["content-type"] == "application/pdf"
@@ -145,3 +145,23 @@ def test_gzip_roundtrip_of_static_asset_matches_file():
 
     asset = ASSETS[static_url("site.css").removeprefix("/static/")]
     assert gzip.decompress(asset.gzipped) == (STATIC_DIR / "site.css").read_bytes()
+
+
+def _result_names(html: str) -> list[str]:
+    return re.findall(r'class="proc-name" href="[^"]+">([^<]+)<', html.split('id="results"')[1])
+
+
+async def test_giay_khai_sinh_lists_the_birth_registration_among_the_first_three(client):
+    r = await client.get("/thu-tuc", params={"q": "giay khai sinh"})
+    assert "Đăng ký khai sinh" in _result_names(r.text)[:3]
+
+
+async def test_a_query_that_finds_nothing_offers_a_way_forward(client):
+    r = await client.get("/thu-tuc", params={"q": "khai sihn"})
+    assert "Không tìm thấy thủ tục nào cho “khai sihn”" in r.text
+    assert 'href="/thu-tuc?q=khai%20sinh"' in r.text
+    assert "Đăng ký khai sinh" in _result_names(r.text)
+    nothing_close = await client.get("/thu-tuc", params={"q": "qqqqzz"})
+    assert "Thủ tục được sử dụng nhiều" in nothing_close.text
+    assert len(_result_names(nothing_close.text)) == 5
+    assert "Cách tìm:" in nothing_close.text

@@ -1,4 +1,4 @@
-from app.domain.search import Document, SearchIndex, fold, tokens
+from app.domain.search import Document, SearchIndex, expand, fold, tokens
 
 
 def test_fold_strips_vietnamese_diacritics_and_case():
@@ -63,8 +63,73 @@ def test_words_found_only_in_the_body_still_match_but_rank_last():
     assert _index().search("ho tich") == [2, 1, 3]
 
 
-def test_every_word_must_match():
-    assert _index().search("khai sinh dat") == []
+def test_more_matched_words_rank_first_and_a_minority_match_is_left_out():
+    # "dat" matches only 1 of 3 words of document 4: not listed; 2 of 3 are enough
+    assert _index().search("khai sinh dat") == [2, 1, 3]
+    assert _index().search("khai sinh dat quyen su dung") == [4]
+
+
+def test_common_words_weigh_less_than_distinctive_ones():
+    # "giấy" and "đăng ký" say little: "khai sinh" decides, the land procedure is left out
+    assert 4 not in _index().search("giay dang ky khai sinh")
+    assert _index().search("giay dang ky khai sinh")[0] == 1
+    # only common words: they are what is looked for
+    assert _index().search("dang ky") == [2, 1, 4, 3]
+
+
+# Names from the demo catalogue, with their yearly use.
+CATALOGUE = [
+    ("Đăng ký khai sinh", "Hộ tịch 1.001193", 52000),
+    ("Cấp bản sao Trích lục hộ tịch, bản sao Giấy khai sinh", "Hộ tịch 2.000635", 41000),
+    ("Đăng ký lại khai sinh", "Hộ tịch 1.004884", 3000),
+    ("Đăng ký khai sinh có yếu tố nước ngoài", "Hộ tịch", 900),
+    ("Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ", "Hoạt động xây dựng", 8000),
+    ("Cấp Giấy xác nhận tình trạng hôn nhân", "Hộ tịch 1.004873", 30000),
+    ("Đăng ký thường trú", "Đăng ký, quản lý cư trú 1.004222", 20000),
+    ("Đăng ký tạm trú", "Đăng ký, quản lý cư trú 1.004194", 25000),
+    (
+        "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất",
+        "Đất đai",
+        7000,
+    ),
+    ("Chứng thực bản sao từ bản chính giấy tờ, văn bản", "Chứng thực 2.000815", 90000),
+]
+
+
+def _catalogue() -> SearchIndex:
+    return SearchIndex.build(
+        Document(i, name, body, weight) for i, (name, body, weight) in enumerate(CATALOGUE)
+    )
+
+
+def _names(query: str) -> list[str]:
+    return [CATALOGUE[k][0] for k in _catalogue().search(query)]
+
+
+def test_giay_khai_sinh_lists_the_birth_registration_among_the_first_three():
+    assert "Đăng ký khai sinh" in _names("giay khai sinh")[:3]
+    assert "Đăng ký khai sinh" in _names("giấy khai sinh")[:3]
+    assert "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ" not in _names("giay khai sinh")
+
+
+def test_the_synonym_table_rewrites_what_people_type():
+    assert expand(tokens("giấy khai sinh")) == ["khai", "sinh"]
+    assert _names("ho khau")[0] == "Đăng ký thường trú"
+    assert _names("sổ đỏ")[0].startswith("Đăng ký biến động quyền sử dụng đất")
+    assert _names("cong chung")[0].startswith("Chứng thực bản sao")
+    assert _names("giay xac nhan doc than") == ["Cấp Giấy xác nhận tình trạng hôn nhân"]
+
+
+def test_a_national_code_finds_its_procedure():
+    assert _names("1.001193") == ["Đăng ký khai sinh"]
+
+
+def test_a_misspelt_query_gets_the_closest_spelling_as_a_suggestion():
+    assert _catalogue().search("khai sihn") == []
+    fixed, keys = _catalogue().suggest("khai sihn")
+    assert fixed == "khai sinh"
+    assert CATALOGUE[keys[0]][0] == "Đăng ký khai sinh"
+    assert _catalogue().suggest("zzzz") == ("", [])
 
 
 def test_empty_query_returns_candidates_by_popularity():
