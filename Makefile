@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo: development mode (generated secret key, loopback names) with the sandbox gateway.
+run: export MOTCUA_ENV ?= development
+run: export MOTCUA_SANDBOX_GATEWAY ?= 1
 run: install
 	$(BIN)/motcua migrate
 	$(BIN)/motcua seed-demo --if-empty

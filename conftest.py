@@ -19,6 +19,12 @@ os.environ["MOTCUA_DATABASE_URL"] = (
     os.environ.get("MOTCUA_TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.sqlite3'}"
 )
 os.environ["MOTCUA_SECRET_KEY"] = "test-secret-key"
+os.environ["MOTCUA_ENV"] = "development"
+os.environ["MOTCUA_SANDBOX_GATEWAY"] = "1"
+# The in-process client says "testserver.local"; live servers answer on 127.0.0.1.
+os.environ["MOTCUA_ALLOWED_HOSTS"] = "testserver.local,127.0.0.1,localhost"
+os.environ.pop("MOTCUA_BASE_URL", None)
+os.environ.pop("MOTCUA_TRUSTED_PROXIES", None)
 os.environ["MOTCUA_DB_POOL"] = "0"
 os.environ["MOTCUA_CATALOGUE_CACHE_SECONDS"] = "0"
 os.environ["MOTCUA_TRACKING_POLL_SECONDS"] = "2"

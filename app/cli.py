@@ -105,7 +105,7 @@ def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from app.logs import log_config
-    from app.settings import get_settings
+    from app.settings import UnsafeSettings, check, get_settings
 
     # Worker processes read the same address for the links they build (QR codes, messages).
     if args.host:
@@ -114,6 +114,10 @@ def serve(args: argparse.Namespace) -> None:
         os.environ["MOTCUA_PORT"] = str(args.port)
     get_settings.cache_clear()
     settings = get_settings()
+    try:
+        check(settings)
+    except UnsafeSettings as exc:
+        raise SystemExit(str(exc)) from exc
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -122,7 +126,7 @@ def serve(args: argparse.Namespace) -> None:
         workers=args.workers or settings.workers,
         log_level="info",
         log_config=log_config(),
-        proxy_headers=True,
+        proxy_headers=False,  # X-Forwarded-For is read by the app, from trusted proxies only
     )
 
 

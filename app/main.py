@@ -22,6 +22,7 @@ from litestar.types import ControllerRouterHandler
 
 from app import templating
 from app.routes._guards import LoginRequired, OfficerLoginRequired, load_account, login_url
+from app.routes._hosts import allowed_hosts_middleware
 from app.routes.account import AccountController
 from app.routes.admin import AdminController
 from app.routes.citizen import (
@@ -44,6 +45,7 @@ from app.routes.public import PublicController
 from app.routes.static import static_file
 from app.routes.tracking import TrackingController
 from app.services import outbox, providers
+from app.settings import check as check_settings
 from app.settings import get_settings
 
 log = logging.getLogger("motcua")
@@ -134,6 +136,8 @@ def desk_login_redirect(request: Request, exc: Exception) -> Response[Any]:
 
 def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> Litestar:
     settings = get_settings()
+    check_settings(settings)  # an unsafe configuration never serves a request
+    sandbox = [SandboxGatewayController] if settings.sandbox_gateway else []
     return Litestar(
         route_handlers=[
             PublicController,
@@ -144,7 +148,7 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             TrackingController,
             CitizenPaymentController,
             GatewayController,
-            SandboxGatewayController,
+            *sandbox,
             DeskDocumentsController,
             DeskIntakeController,
             ReconciliationController,
@@ -158,6 +162,7 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             backend="gzip", gzip_compress_level=6, minimum_size=500, exclude="^/static/"
         ),
         plugins=[HTMXPlugin()],
+        middleware=[allowed_hosts_middleware],
         lifespan=[database],
         before_request=load_account,
         after_request=add_security_headers,

@@ -6,7 +6,17 @@ import os
 import secrets
 from dataclasses import dataclass
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
+from urllib.parse import urlsplit
+
+SANDBOX_SECRET = "sandbox-secret-not-for-production"
+# Secret keys printed in this repository or its tests: never acceptable outside development.
+PUBLIC_SECRET_KEYS = frozenset({"test-secret-key", "change-me", "secret"})
+
+
+class UnsafeSettings(Exception):
+    """The configuration would run the portal unsafely; the message says what to set."""
 
 # A multipart request carries at most this many files at the upload limit (a wizard step or a
 # supplement), plus this much for the other fields and the multipart framing.
@@ -45,6 +55,27 @@ class Settings:
     vnpay_tmn_code: str
     vnpay_secret: str
     vnpay_url: str
+    # Deployment safety (see README, "Deploying safely").
+    environment: str = "production"
+    allowed_hosts_setting: tuple[str, ...] = ()
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
+    sandbox_gateway: bool = False
+    vnpay_secret_set: bool = False
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment == "development"
+
+    @property
+    def allowed_hosts(self) -> frozenset[str]:
+        """Host names the portal answers to: the setting, else the configured host (and the
+        loopback names in development)."""
+        if self.allowed_hosts_setting:
+            return frozenset(self.allowed_hosts_setting)
+        hosts = {urlsplit(self.public_url).hostname or self.host}
+        if self.is_development:
+            hosts |= {"127.0.0.1", "localhost"}
+        return frozenset(hosts)
 
     @property
     def max_request_bytes(self) -> int:
@@ -58,7 +89,8 @@ class Settings:
 
     @property
     def public_url(self) -> str:
-        """The portal's address for links in messages and QR codes."""
+        """The portal's address for links in messages and QR codes: MOTCUA_BASE_URL (required
+        outside development), never a request's Host header."""
         return self.base_url or f"http://{self.host}:{self.port}"
 
     @property
@@ -80,6 +112,8 @@ def _secret_key(data_dir: Path) -> str:
     key = os.environ.get("MOTCUA_SECRET_KEY")
     if key:
         return key
+    if os.environ.get("MOTCUA_ENV", "production") != "development":
+        return ""  # refused by check(): production sets the key explicitly
     path = data_dir / "secret_key"
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -128,6 +162,42 @@ def get_settings() -> Settings:
         tracking_poll_seconds=int(env("MOTCUA_TRACKING_POLL_SECONDS", "15")),
         # Without these the payments go to the built-in sandbox gateway (/sandbox/vnpay).
         vnpay_tmn_code=env("MOTCUA_VNPAY_TMN_CODE", "MOTCUA01"),
-        vnpay_secret=env("MOTCUA_VNPAY_SECRET", "sandbox-secret-not-for-production"),
+        vnpay_secret=env("MOTCUA_VNPAY_SECRET", SANDBOX_SECRET),
         vnpay_url=env("MOTCUA_VNPAY_URL", ""),
+        environment=env("MOTCUA_ENV", "production"),
+        allowed_hosts_setting=_words(env("MOTCUA_ALLOWED_HOSTS", "")),
+        trusted_proxies=tuple(
+            ip_network(n, strict=False) for n in _words(env("MOTCUA_TRUSTED_PROXIES", ""))
+        ),
+        sandbox_gateway=env("MOTCUA_SANDBOX_GATEWAY", "0") == "1",
+        vnpay_secret_set=bool(env("MOTCUA_VNPAY_SECRET")),
     )
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w.strip().lower() for w in text.replace(",", " ").split() if w.strip())
+
+
+def check(settings: Settings) -> None:
+    """Refuse configurations that would be unsafe in production (raises UnsafeSettings)."""
+    problems = []
+    if settings.vnpay_url and (
+        not settings.vnpay_secret_set or settings.vnpay_secret == SANDBOX_SECRET
+    ):
+        problems.append(
+            "MOTCUA_VNPAY_URL is set but MOTCUA_VNPAY_SECRET is missing or the sandbox's"
+        )
+    if settings.sandbox_gateway and settings.vnpay_url:
+        problems.append("MOTCUA_SANDBOX_GATEWAY=1 cannot be used with a real MOTCUA_VNPAY_URL")
+    if not settings.is_development:
+        if not settings.secret_key or settings.secret_key in PUBLIC_SECRET_KEYS:
+            problems.append(
+                "MOTCUA_SECRET_KEY is missing or a public value (set a long random one)"
+            )
+        if not settings.base_url:
+            problems.append("MOTCUA_BASE_URL is missing (the only source of links in messages)")
+    if problems:
+        raise UnsafeSettings(
+            "Refusing to start: " + "; ".join(problems) + ". "
+            "For a local demo set MOTCUA_ENV=development (make run does)."
+        )

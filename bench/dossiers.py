@@ -202,6 +202,8 @@ def bench_env(tmp: Path, url: str) -> dict[str, str]:
         MOTCUA_DATA_DIR=str(tmp / "data"),
         MOTCUA_SECRET_KEY="bench-secret-key-not-for-production-0123456789",
         MOTCUA_OUTBOX_WORKER="0",
+        MOTCUA_ENV="development",
+        MOTCUA_SANDBOX_GATEWAY="1",
         MOTCUA_TRACKING_LOOKUPS_PER_ADDRESS="100000000",
         PYTHONUNBUFFERED="1",
     )

@@ -208,7 +208,12 @@ def external_gateway(
     stand_in = ThreadingHTTPServer(("127.0.0.1", 0), _StandInGateway)
     threading.Thread(target=stand_in.serve_forever, daemon=True).start()
     gateway = f"http://localhost:{stand_in.server_address[1]}/paymentv2/vpcpay.html"
-    env = {**os.environ, "MOTCUA_VNPAY_URL": gateway}
+    env = {
+        **os.environ,
+        "MOTCUA_VNPAY_URL": gateway,
+        "MOTCUA_VNPAY_SECRET": "stand-in-gateway-secret",
+        "MOTCUA_SANDBOX_GATEWAY": "0",
+    }
     log_path = tmp_path_factory.mktemp("external-gateway") / "server.log"
     try:
         with live_portal(env, log_path) as portal:

@@ -7,8 +7,10 @@ from urllib.parse import quote
 from litestar import Request
 from litestar.exceptions import NotAuthorizedException
 
+from app.domain import addresses
 from app.models import Citizen, Officer
 from app.services.sessions import COOKIE, read_session
+from app.settings import get_settings
 
 
 async def load_account(request: Request) -> None:
@@ -48,8 +50,10 @@ def login_url(next_path: str) -> str:
 
 
 def client_address(request: Request) -> str:
-    """The client's address (uvicorn applies X-Forwarded-For from trusted proxies)."""
-    return request.client.host if request.client else "unknown"
+    """The client's address: X-Forwarded-For is read only from MOTCUA_TRUSTED_PROXIES."""
+    peer = request.client.host if request.client else "unknown"
+    forwarded = request.headers.get("x-forwarded-for", "")
+    return addresses.client_address(peer, forwarded, get_settings().trusted_proxies)
 
 
 class OfficerLoginRequired(NotAuthorizedException):

@@ -49,7 +49,8 @@ def _page(name: str, context: dict[str, Any], status_code: int = 200) -> Templat
 
 
 def _link_base(request: Request) -> str:
-    return get_settings().base_url or str(request.base_url).rstrip("/")
+    """Links in messages come from configuration only, never from the request's Host."""
+    return get_settings().public_url
 
 
 class AccountController(Controller):

@@ -14,13 +14,11 @@ from app.db import write_transaction
 from app.domain import forms
 from app.domain.accounts import Identifier, parse_identifier, password_problem
 from app.models import Citizen, PasswordReset
-from app.services import outbox, places, rate_limit
+from app.services import login_limits, outbox, places, rate_limit
 from app.services.passwords import burn_time, hash_password, verify_password
 from app.services.sessions import close_all_sessions
 from app.settings import get_settings
 
-LOGIN_PER_ACCOUNT = rate_limit.Limit("login-account", 5, 15 * 60)
-LOGIN_PER_ADDRESS = rate_limit.Limit("login-address", 30, 15 * 60)
 RESET_PER_ADDRESS = rate_limit.Limit("reset-address", 5, 60 * 60)
 REGISTER_PER_ADDRESS = rate_limit.Limit(
     "register-address", int(os.environ.get("MOTCUA_REGISTRATIONS_PER_ADDRESS", "10")), 60 * 60
@@ -75,39 +73,43 @@ async def register(
 
 
 async def authenticate(login: str, password: str, address: str) -> Citizen:
-    """The citizen for these credentials, counting failures per account and per address."""
+    """The citizen for these credentials; the attempt is counted before the password is hashed.
+
+    The phone number and the e-mail of one account share its counter (the key is the account)."""
     identifier = parse_identifier(login)
-    subject = identifier.value if identifier else login.strip().lower()[:100]
-    for limit, who in ((LOGIN_PER_ADDRESS, address), (LOGIN_PER_ACCOUNT, subject)):
-        verdict = await rate_limit.check(limit, who)
-        if not verdict.allowed:
-            minutes = max(1, -(-verdict.retry_after // 60))
-            raise FormErrors(
-                {
-                    "_": "Bạn đã đăng nhập sai quá nhiều lần. "
-                    f"Vui lòng thử lại sau {minutes} phút hoặc lấy lại mật khẩu."
-                },
-                status_code=429,
-            )
     citizen = None
     if identifier is not None:
         citizen = await Citizen.objects().where(_where(identifier)).first().run()
+    account_key = f"citizen:{citizen.id}" if citizen else f"login:{_fold(login)}"
+    try:
+        await login_limits.admit(account_key, address)
+    except login_limits.TooManyAttempts as exc:
+        raise FormErrors(
+            {
+                "_": "Bạn đã đăng nhập sai quá nhiều lần. "
+                f"Vui lòng thử lại sau {exc.minutes} phút hoặc lấy lại mật khẩu."
+            },
+            status_code=429,
+        ) from exc
     if citizen is None:
         await burn_time(password)
         ok, needs_rehash = False, False
     else:
         ok, needs_rehash = await verify_password(citizen.password_hash, password)
     if not ok:
-        await rate_limit.hit(LOGIN_PER_ADDRESS, address)
-        await rate_limit.hit(LOGIN_PER_ACCOUNT, subject)
         raise FormErrors({"_": "Số điện thoại/e-mail hoặc mật khẩu không đúng"}, status_code=401)
     assert citizen is not None
     values: dict = {Citizen.last_login_at: datetime.now(UTC)}
     if needs_rehash:
         values[Citizen.password_hash] = await hash_password(password)
     await Citizen.update(values).where(Citizen.id == citizen.id).run()
-    await rate_limit.reset(LOGIN_PER_ACCOUNT, subject)
+    await login_limits.succeeded(account_key, address)
     return citizen
+
+
+def _fold(login: str) -> str:
+    identifier = parse_identifier(login)
+    return identifier.value if identifier else login.strip().lower()[:100]
 
 
 def _digest(token: str) -> str:

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from app.domain.accounts import password_problem
 from app.domain.dossier_flow import Role
 from app.models import Agency, Officer
-from app.services import rate_limit
-from app.services.accounts import LOGIN_PER_ADDRESS, FormErrors
+from app.services import login_limits
+from app.services.accounts import FormErrors
 from app.services.passwords import burn_time, hash_password, verify_password
 
 OFFICER_ROLES = (Role.RECEPTIONIST, Role.SPECIALIST, Role.LEADER, Role.ADMINISTRATOR)
-LOGIN_PER_OFFICER = rate_limit.Limit("login-officer", 5, 15 * 60)
 
 
 @dataclass(frozen=True)
@@ -59,14 +58,15 @@ async def create_officer(data: OfficerInput) -> Officer:
 
 
 async def authenticate_officer(username: str, password: str, address: str) -> Officer:
+    """The active officer for these credentials; the attempt is counted before hashing."""
     subject = username.strip().lower()[:60]
-    for limit, who in ((LOGIN_PER_ADDRESS, address), (LOGIN_PER_OFFICER, subject)):
-        verdict = await rate_limit.check(limit, who)
-        if not verdict.allowed:
-            minutes = max(1, -(-verdict.retry_after // 60))
-            raise FormErrors(
-                {"_": f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút."}, 429
-            )
+    account_key = f"officer:{subject}"
+    try:
+        await login_limits.admit(account_key, address)
+    except login_limits.TooManyAttempts as exc:
+        raise FormErrors(
+            {"_": f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {exc.minutes} phút."}, 429
+        ) from exc
     officer = (
         await Officer.objects()
         .where(
@@ -81,8 +81,6 @@ async def authenticate_officer(username: str, password: str, address: str) -> Of
     else:
         ok, rehash = await verify_password(officer.password_hash, password)
     if not ok:
-        await rate_limit.hit(LOGIN_PER_ADDRESS, address)
-        await rate_limit.hit(LOGIN_PER_OFFICER, subject)
         raise FormErrors({"_": "Tên đăng nhập hoặc mật khẩu không đúng"}, 401)
     assert officer is not None
     if rehash:
@@ -91,7 +89,7 @@ async def authenticate_officer(username: str, password: str, address: str) -> Of
             .where(Officer.id == officer.id)
             .run()
         )
-    await rate_limit.reset(LOGIN_PER_OFFICER, subject)
+    await login_limits.succeeded(account_key, address)
     return officer
 
 

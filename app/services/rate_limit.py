@@ -1,9 +1,13 @@
-"""Fixed-window rate limits kept in the database, so every worker and machine shares them."""
+"""Fixed-window rate limits kept in the database, so every worker and machine shares them.
+
+Every limit counts first (one INSERT … ON CONFLICT … RETURNING) and decides on the count it got."""
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -23,30 +27,23 @@ class Verdict:
     retry_after: int  # seconds
 
 
+def _key(limit: Limit, subject: str, number: str) -> str:
+    """The row's key; long subjects (a long address, a normalised code) are hashed to fit."""
+    if len(subject) > 64:
+        subject = "h:" + hashlib.sha256(subject.encode("utf-8", "replace")).hexdigest()
+    return f"{limit.purpose}:{subject}:{number}"
+
+
 def _window(limit: Limit, now: float) -> tuple[str, float]:
     number = math.floor(now / limit.window_seconds)
     return str(number), (number + 1) * limit.window_seconds
-
-
-async def check(limit: Limit, subject: str, now: float | None = None) -> Verdict:
-    """Whether ``subject`` is still under ``limit`` in the current window (does not count)."""
-    now = time.time() if now is None else now
-    number, ends = _window(limit, now)
-    row = (
-        await RateLimit.select(RateLimit.count)
-        .where(RateLimit.key == f"{limit.purpose}:{subject}:{number}")
-        .first()
-        .run()
-    )
-    count = row["count"] if row else 0
-    return Verdict(count < limit.max_hits, 0 if count < limit.max_hits else math.ceil(ends - now))
 
 
 async def hit(limit: Limit, subject: str, now: float | None = None) -> Verdict:
     """Count one event for ``subject`` atomically and say whether it was still allowed."""
     now = time.time() if now is None else now
     number, ends = _window(limit, now)
-    key = f"{limit.purpose}:{subject}:{number}"
+    key = _key(limit, subject, number)
     expires = datetime.fromtimestamp(ends, UTC)
     rows = await RateLimit.raw(
         "INSERT INTO rate_limit (key, count, expires_at) VALUES ({}, 1, {}) "
@@ -59,9 +56,30 @@ async def hit(limit: Limit, subject: str, now: float | None = None) -> Verdict:
     return Verdict(allowed, 0 if allowed else math.ceil(ends - now))
 
 
+async def hit_all(pairs: Sequence[tuple[Limit, str]], now: float | None = None) -> Verdict:
+    """Count one event against every (limit, subject) first; allowed only if all still are.
+
+    Counting before the work being limited (a password hash, a factor comparison) is what makes
+    a limit hold under a burst: a request learns its place in the window from the same
+    statement that takes it, so no two requests can both see "one left"."""
+    now = time.time() if now is None else now
+    verdicts = [await hit(limit, subject, now) for limit, subject in pairs]
+    refused = [v.retry_after for v in verdicts if not v.allowed]
+    return Verdict(not refused, max(refused, default=0))
+
+
 async def reset(limit: Limit, subject: str, now: float | None = None) -> None:
     number, _ = _window(limit, time.time() if now is None else now)
-    await RateLimit.delete().where(RateLimit.key == f"{limit.purpose}:{subject}:{number}").run()
+    await RateLimit.delete().where(RateLimit.key == _key(limit, subject, number)).run()
+
+
+async def give_back(limit: Limit, subject: str, now: float | None = None) -> None:
+    """Uncount one event (a successful login does not use up its address's allowance)."""
+    number, _ = _window(limit, time.time() if now is None else now)
+    await RateLimit.raw(
+        "UPDATE rate_limit SET count = count - 1 WHERE key = {} AND count > 0",
+        _key(limit, subject, number),
+    ).run()
 
 
 async def purge_expired(now: datetime | None = None) -> None:

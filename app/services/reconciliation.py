@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from app.domain.spreadsheet import safe_row
 from app.models import Payment
 from app.services.calendar import LOCAL_TZ, to_local
 from app.services.payments import receipt_code
@@ -64,15 +65,17 @@ def to_csv(report: DayReport) -> str:
     writer.writerow(CSV_HEADER)
     for row in report.rows:
         writer.writerow(
-            [
-                receipt_code(row),
-                row["dossier_code"],
-                row["applicant_name"],
-                row["method"],
-                row["amount_vnd"],
-                row["transaction_no"] or row["txn_ref"],
-                row["bank_code"],
-                to_local(row["paid_at"]).strftime("%Y-%m-%d %H:%M:%S"),
-            ]
+            safe_row(
+                [
+                    receipt_code(row),
+                    row["dossier_code"],
+                    row["applicant_name"],
+                    row["method"],
+                    row["amount_vnd"],
+                    row["transaction_no"] or row["txn_ref"],
+                    row["bank_code"],
+                    to_local(row["paid_at"]).strftime("%Y-%m-%d %H:%M:%S"),
+                ]
+            )
         )
     return out.getvalue()

@@ -24,7 +24,11 @@ from app.services import rate_limit
 LOOKUP_PER_ADDRESS = rate_limit.Limit(
     "track-address", int(os.environ.get("MOTCUA_TRACKING_LOOKUPS_PER_ADDRESS", "20")), 15 * 60
 )
-FAILURES_PER_CODE = rate_limit.Limit("track-code", 10, 24 * 3600)
+# Factors tried per code from one address (a stranger elsewhere cannot lock the owner out), and
+# a ceiling per code across all addresses against guessing from many; the signed QR link and the
+# citizen's own account keep working either way.
+FACTORS_PER_CODE_AND_ADDRESS = rate_limit.Limit("track-code-address", 10, 24 * 3600)
+FACTORS_PER_CODE = rate_limit.Limit("track-code", 100, 24 * 3600)
 PUBLIC_ACTIONS = flow.CITIZEN_VISIBLE_ACTIONS - {flow.Action.SUPPLY}
 
 
@@ -130,14 +134,16 @@ async def look_up(code: str, factor: str, address: str) -> PublicDossier | None:
         raise TooManyLookups(verdict.retry_after)
     code = normalize_code(code)
     factor = "".join(ch for ch in factor if ch.isdigit())
-    blocked = await rate_limit.check(FAILURES_PER_CODE, code)
-    if not blocked.allowed:
-        raise TooManyLookups(blocked.retry_after)
+    pairs = [(FACTORS_PER_CODE_AND_ADDRESS, f"{code}@{address}"), (FACTORS_PER_CODE, code)]
+    counted = await rate_limit.hit_all(pairs)
+    if not counted.allowed:
+        raise TooManyLookups(counted.retry_after)
     row = await _row(code)
     expected = expected_factor(row) if row else "0000-no-dossier"
     if row is None or not expected or not hmac.compare_digest(expected, factor):
-        await rate_limit.hit(FAILURES_PER_CODE, code)
         return None
+    await rate_limit.reset(FACTORS_PER_CODE_AND_ADDRESS, f"{code}@{address}")
+    await rate_limit.give_back(FACTORS_PER_CODE, code)
     return await _public(row)
 
 

@@ -6,7 +6,7 @@ from litestar.testing import AsyncTestClient
 
 from app.main import create_app
 from app.models import Citizen, Outbox, WebSession
-from app.services import accounts, rate_limit
+from app.services import accounts, login_limits, rate_limit
 from app.services.passwords import hasher
 from app.services.sessions import COOKIE
 from tests.integration.helpers import login, post_form, register
@@ -86,18 +86,18 @@ async def test_wrong_password_gives_one_message_for_both_mistakes(fresh_client):
 
 async def test_login_is_rate_limited_per_account(fresh_client):
     await register(fresh_client, "0901000005")
-    for _ in range(accounts.LOGIN_PER_ACCOUNT.max_hits):
+    for _ in range(login_limits.TIERS[0].max_hits):
         assert (await login(fresh_client, "0901000005", "sai mat khau")).status_code == 401
     blocked = await login(fresh_client, "0901000005")  # even the right password
     assert blocked.status_code == 429
     assert "Vui lòng thử lại sau" in blocked.text
-    await rate_limit.reset(accounts.LOGIN_PER_ADDRESS, "testclient")
+    await rate_limit.reset(login_limits.PER_ADDRESS, "testclient")
 
 
 async def test_login_is_rate_limited_per_address(demo_db):
     address = "203.0.113.7"
     try:
-        for i in range(accounts.LOGIN_PER_ADDRESS.max_hits):
+        for i in range(login_limits.PER_ADDRESS.max_hits):
             with pytest.raises(accounts.FormErrors) as err:
                 await accounts.authenticate(f"09020{i:05d}", "sai mat khau", address)
             assert err.value.status_code == 401
@@ -109,8 +109,8 @@ async def test_login_is_rate_limited_per_address(demo_db):
             await accounts.authenticate("0902099999", "sai mat khau", "203.0.113.8")
         assert err.value.status_code == 401
     finally:
-        await rate_limit.reset(accounts.LOGIN_PER_ADDRESS, address)
-        await rate_limit.reset(accounts.LOGIN_PER_ADDRESS, "203.0.113.8")
+        await rate_limit.reset(login_limits.PER_ADDRESS, address)
+        await rate_limit.reset(login_limits.PER_ADDRESS, "203.0.113.8")
 
 
 async def test_state_changing_requests_without_csrf_token_are_refused(fresh_client):

@@ -2,6 +2,8 @@
 
 import logging
 
+import pytest
+
 from app.logs import RedactSecrets
 from app.services import rate_limit, tracking
 from app.services.tracking_links import signature, tracking_path
@@ -51,19 +53,23 @@ async def test_lookups_are_rate_limited_per_address(demo_db):
         await rate_limit.reset(tracking.LOOKUP_PER_ADDRESS, "198.51.100.10")
 
 
-async def test_guessing_the_factor_of_one_code_is_stopped_from_any_address(demo_db):
+async def test_guessing_one_code_locks_only_the_guessing_address(demo_db):
     dossier = await submitted_dossier("0904000004", "track4@example.com")
     code = dossier["code"]
-    for i in range(tracking.FAILURES_PER_CODE.max_hits):
-        assert await tracking.look_up(code, f"{9000 + i}", f"192.0.2.{i}") is None
-    try:
-        await tracking.look_up(code, "0004", "192.0.2.200")  # even the right factor
-    except tracking.TooManyLookups:
-        pass
-    else:
-        raise AssertionError("a code can be brute-forced from many addresses")
-    finally:
-        await rate_limit.reset(tracking.FAILURES_PER_CODE, code)
+    for i in range(tracking.FACTORS_PER_CODE_AND_ADDRESS.max_hits):
+        assert await tracking.look_up(code, f"{9000 + i}", "192.0.2.1") is None
+    with pytest.raises(tracking.TooManyLookups):
+        await tracking.look_up(code, "0004", "192.0.2.1")  # even the right factor
+    assert await tracking.look_up(code, "0004", "192.0.2.2") is not None  # the owner elsewhere
+
+
+async def test_guessing_the_factor_of_one_code_is_stopped_from_any_address(demo_db):
+    dossier = await submitted_dossier("0904000014", "track14@example.com")
+    code = dossier["code"]
+    for i in range(tracking.FACTORS_PER_CODE.max_hits):
+        assert await tracking.look_up(code, f"{9000 + i % 900}", f"192.0.{i // 200}.{i}") is None
+    with pytest.raises(tracking.TooManyLookups):
+        await tracking.look_up(code, "0014", "192.0.9.200")  # even the right factor
 
 
 async def test_signed_link_opens_its_own_dossier_only(client):
