@@ -18,6 +18,7 @@ from typing import Any
 from app.domain import dossier_flow as flow
 from app.domain.dossier_codes import normalize_code
 from app.domain.fees import FEE_STATUS_LABELS, FeeStatus
+from app.domain.text import ascii_digits
 from app.models import Dossier, DossierEvent
 from app.services import rate_limit
 
@@ -129,7 +130,7 @@ async def look_up(code: str, factor: str, address: str) -> PublicDossier | None:
     if not verdict.allowed:
         raise TooManyLookups(verdict.retry_after)
     code = normalize_code(code)
-    factor = "".join(ch for ch in factor if ch.isdigit())
+    factor = "".join(ch for ch in ascii_digits(factor) if ch in "0123456789")
     blocked = await rate_limit.check(FAILURES_PER_CODE, code)
     if not blocked.allowed:
         raise TooManyLookups(blocked.retry_after)
