@@ -12,6 +12,9 @@ RATE_LIMIT_KEY = 200
 DOSSIER_CODE = 40
 PROCEDURE_CODE = 40
 
+# Form fields whose value is copied into a dossier column (PROFILE_ATTRIBUTES keys).
+PREFILLED = {"full_name": PERSON_NAME, "email": EMAIL, "phone": PHONE, "citizen_id": CITIZEN_ID}
+
 ALL = {
     "person_name": PERSON_NAME,
     "email": EMAIL,

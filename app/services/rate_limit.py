@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from app.domain import limits
 from app.models import RateLimit
 
 
@@ -23,6 +25,15 @@ class Verdict:
     retry_after: int  # seconds
 
 
+def _key(limit: Limit, subject: str, number: str) -> str:
+    """The row key; a subject too long for the column (a long address) is hashed."""
+    key = f"{limit.purpose}:{subject}:{number}"
+    if len(key) <= limits.RATE_LIMIT_KEY:
+        return key
+    digest = hashlib.sha256(subject.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{limit.purpose}:sha256={digest}:{number}"
+
+
 def _window(limit: Limit, now: float) -> tuple[str, float]:
     number = math.floor(now / limit.window_seconds)
     return str(number), (number + 1) * limit.window_seconds
@@ -34,7 +45,7 @@ async def check(limit: Limit, subject: str, now: float | None = None) -> Verdict
     number, ends = _window(limit, now)
     row = (
         await RateLimit.select(RateLimit.count)
-        .where(RateLimit.key == f"{limit.purpose}:{subject}:{number}")
+        .where(RateLimit.key == _key(limit, subject, number))
         .first()
         .run()
     )
@@ -46,7 +57,7 @@ async def hit(limit: Limit, subject: str, now: float | None = None) -> Verdict:
     """Count one event for ``subject`` atomically and say whether it was still allowed."""
     now = time.time() if now is None else now
     number, ends = _window(limit, now)
-    key = f"{limit.purpose}:{subject}:{number}"
+    key = _key(limit, subject, number)
     expires = datetime.fromtimestamp(ends, UTC)
     rows = await RateLimit.raw(
         "INSERT INTO rate_limit (key, count, expires_at) VALUES ({}, 1, {}) "
@@ -61,7 +72,7 @@ async def hit(limit: Limit, subject: str, now: float | None = None) -> Verdict:
 
 async def reset(limit: Limit, subject: str, now: float | None = None) -> None:
     number, _ = _window(limit, time.time() if now is None else now)
-    await RateLimit.delete().where(RateLimit.key == f"{limit.purpose}:{subject}:{number}").run()
+    await RateLimit.delete().where(RateLimit.key == _key(limit, subject, number)).run()
 
 
 async def purge_expired(now: datetime | None = None) -> None:
