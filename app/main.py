@@ -7,10 +7,8 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from litestar import Litestar, Request, Response
 from litestar.config.compression import CompressionConfig
@@ -20,7 +18,8 @@ from litestar.plugins.htmx import HTMXPlugin
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from app import templating
+from app import security, templating
+from app.input_guard import InputGuard, SafeRequest
 from app.routes._guards import LoginRequired, OfficerLoginRequired, load_account, login_url
 from app.routes._hosts import allowed_hosts_middleware
 from app.routes.account import AccountController
@@ -51,27 +50,6 @@ from app.settings import get_settings
 log = logging.getLogger("motcua")
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-}
-
-
-@lru_cache(maxsize=4)
-def content_security_policy(gateway_url: str) -> str:
-    """Forms may post only to the portal and to the payment gateway.
-
-    The pay button's answer is a 303 to the gateway, and browsers apply ``form-action`` to the
-    redirects that a form submission follows."""
-    gateway = urlsplit(gateway_url)
-    gateway_origin = f"{gateway.scheme}://{gateway.netloc}" if gateway.netloc else ""
-    form_action = " ".join(filter(None, ["'self'", gateway_origin]))
-    return (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        f"frame-ancestors 'none'; form-action {form_action}; base-uri 'self'"
-    )
-
 
 @asynccontextmanager
 async def database(app: Litestar) -> AsyncIterator[None]:
@@ -95,15 +73,6 @@ async def database(app: Litestar) -> AsyncIterator[None]:
                 await worker
         if pool:
             await DB.close_connection_pool()
-
-
-async def add_security_headers(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    response.headers.setdefault(
-        "Content-Security-Policy", content_security_policy(get_settings().gateway_url)
-    )
-    return response
 
 
 def http_error(request: Request, exc: Exception) -> Response[Any]:
@@ -157,7 +126,9 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             *extra_route_handlers,
         ],
         template_config=templating.template_config(TEMPLATE_DIR),
-        csrf_config=CSRFConfig(secret=settings.secret_key, cookie_httponly=False),
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key, cookie_httponly=False, cookie_secure=security.is_https()
+        ),
         compression_config=CompressionConfig(
             backend="gzip", gzip_compress_level=6, minimum_size=500, exclude="^/static/"
         ),
@@ -165,7 +136,9 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
         middleware=[allowed_hosts_middleware],
         lifespan=[database],
         before_request=load_account,
-        after_request=add_security_headers,
+        before_send=[security.before_send],
+        middleware=[InputGuard()],
+        request_class=SafeRequest,
         exception_handlers={
             LoginRequired: login_redirect,
             OfficerLoginRequired: desk_login_redirect,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.domain import limits
 from app.domain.forms import MOBILE_PREFIXES, normalize_phone
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -46,7 +47,8 @@ def parse_identifier(text: str) -> Identifier | None:
     """A login identifier: an e-mail address (lower-cased) or a mobile number."""
     text = text.strip()
     if "@" in text:
-        return Identifier("email", text.lower()) if EMAIL_RE.match(text) else None
+        valid = len(text) <= limits.EMAIL and EMAIL_RE.match(text)
+        return Identifier("email", text.lower()) if valid else None
     phone = normalize_mobile(text)
     return Identifier("phone", phone) if phone else None
 

@@ -21,6 +21,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from app.domain import limits
+
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$", re.ASCII)
 
 
@@ -44,7 +46,7 @@ class Sex(StrEnum):
 
 TEXT_TYPES = frozenset({FieldType.TEXT, FieldType.LONG_TEXT, FieldType.ADDRESS})
 DEFAULT_MAX_LENGTH = {FieldType.TEXT: 200, FieldType.LONG_TEXT: 2000, FieldType.ADDRESS: 300}
-EMAIL_MAX_LENGTH = 254
+EMAIL_MAX_LENGTH = limits.EMAIL
 ATTACHMENT_REF_MAX_LENGTH = 200
 MIN_YEAR = 1900  # earliest year a date answer may have
 MAX_YEARS_AHEAD = 5  # latest: this many years after today's year (start dates, appointments)
@@ -469,6 +471,8 @@ def _clean_text(field: Field, text: str, today: date) -> tuple[str, str | None]:
     if re.search(r"[\x00-\x08\x0b-\x1f\x7f]", value):
         return "", f"{field.label} có ký tự không hợp lệ"
     longest = field.max_length or DEFAULT_MAX_LENGTH[field.type]
+    # a value copied into a dossier column may not be longer than that column
+    longest = min(longest, limits.PREFILLED.get(field.prefill or "", longest))
     if len(value) > longest:
         return "", f"{field.label} không được dài quá {longest} ký tự"
     if field.min_length and len(value) < field.min_length:

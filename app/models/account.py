@@ -5,17 +5,18 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from app.domain import limits
 from app.models.agency import Agency
 
 
 class Citizen(Table, tablename="citizen"):
     """A citizen's account; logs in with a phone number or an e-mail address."""
 
-    email = Varchar(length=254, null=True, default=None, unique=True)
-    phone = Varchar(length=15, null=True, default=None, unique=True)
+    email = Varchar(length=limits.EMAIL, null=True, default=None, unique=True)
+    phone = Varchar(length=limits.PHONE, null=True, default=None, unique=True)
     password_hash = Varchar(length=255)
-    full_name = Varchar(length=120, default="")
-    citizen_id = Varchar(length=12, default="")  # số định danh cá nhân (CCCD)
+    full_name = Varchar(length=limits.PERSON_NAME, default="")
+    citizen_id = Varchar(length=limits.CITIZEN_ID, default="")  # số định danh cá nhân (CCCD)
     date_of_birth = Date(null=True, default=None)
     province_code = Integer(null=True, default=None)
     ward_code = Integer(null=True, default=None)
@@ -48,7 +49,7 @@ class PasswordReset(Table, tablename="password_reset"):
 class RateLimit(Table, tablename="rate_limit"):
     """Fixed-window counters shared by every worker: key = purpose:subject:window."""
 
-    key = Varchar(length=200, unique=True)
+    key = Varchar(length=limits.RATE_LIMIT_KEY, unique=True)
     count = Integer(default=0)
     expires_at = Timestamptz()
 
@@ -56,12 +57,12 @@ class RateLimit(Table, tablename="rate_limit"):
 class Officer(Table, tablename="officer"):
     """An officer of an agency, with one or more roles (receptionist, specialist, leader, admin)."""
 
-    username = Varchar(length=60, unique=True)
+    username = Varchar(length=limits.USERNAME, unique=True)
     password_hash = Varchar(length=255)
-    full_name = Varchar(length=120)
+    full_name = Varchar(length=limits.PERSON_NAME)
     agency = ForeignKey(references=Agency, on_delete=OnDelete.restrict)
     roles = JSON(default=[])
-    email = Varchar(length=254, default="")
-    phone = Varchar(length=15, default="")
+    email = Varchar(length=limits.EMAIL, default="")
+    phone = Varchar(length=limits.PHONE, default="")
     is_active = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())

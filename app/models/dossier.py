@@ -15,6 +15,7 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from app.domain import limits
 from app.models.account import Citizen, Officer
 from app.models.agency import Agency
 from app.models.catalogue import Procedure
@@ -40,11 +41,11 @@ class Dossier(Table, tablename="dossier"):
     channel = Varchar(length=10, default="online")  # online | counter | post
     answers = JSON(default={})
     current_step = Varchar(length=40, default="")
-    applicant_name = Varchar(length=120, default="")
+    applicant_name = Varchar(length=limits.PERSON_NAME, default="")
     applicant_search = Varchar(length=120, default="", index=True)  # folded name, for search
-    applicant_id_number = Varchar(length=12, default="")
-    applicant_phone = Varchar(length=15, default="")
-    applicant_email = Varchar(length=254, default="")
+    applicant_id_number = Varchar(length=limits.CITIZEN_ID, default="")
+    applicant_phone = Varchar(length=limits.PHONE, default="")
+    applicant_email = Varchar(length=limits.EMAIL, default="")
     rules = JSON(default={})  # time limit and fees in force at submission
     delivery_method = Varchar(length=10, default="desk")  # desk | post | online
     fee_status = Varchar(length=25, default="not_required")  # app/domain/fees.py FeeStatus

@@ -8,7 +8,7 @@ import urllib.request
 import anyio
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -136,6 +136,8 @@ class SandboxGatewayController(Controller):
         form = await request.form()
         params = {k: v for k, v in form.items() if k.startswith("vnp_") and isinstance(v, str)}
         secret = get_settings().vnpay_secret
+        if not vnpay.verify(params, secret) or "vnp_ReturnUrl" not in params:
+            raise ClientException("Yêu cầu thanh toán không hợp lệ hoặc đã bị sửa đổi.")
         code = str(form.get("ket_qua", "24"))
         if code not in vnpay.RESPONSE_MESSAGES:
             code = "99"

@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from app.domain import forms
+from app.domain import forms, limits
 from app.domain.dossier_codes import new_reference
 from app.domain.dossier_flow import Action, Role, Status
 from app.domain.search import fold
@@ -42,6 +42,8 @@ def check(form: IntakeForm, procedure: ProcedureView | None) -> dict[str, str]:
         errors["kenh"] = "Vui lòng chọn hình thức nộp"
     if not form.applicant_name.strip():
         errors["ho_ten"] = "Vui lòng nhập họ và tên người nộp"
+    elif len(" ".join(form.applicant_name.split())) > limits.PERSON_NAME:
+        errors["ho_ten"] = f"Họ và tên không được dài quá {limits.PERSON_NAME} ký tự"
     if form.applicant_id_number:
         problem = forms.citizen_id_problem(form.applicant_id_number.strip(), today)
         if problem:

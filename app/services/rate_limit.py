@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from app.domain import limits
 from app.models import RateLimit
 
 
@@ -28,10 +29,12 @@ class Verdict:
 
 
 def _key(limit: Limit, subject: str, number: str) -> str:
-    """The row's key; long subjects (a long address, a normalised code) are hashed to fit."""
-    if len(subject) > 64:
-        subject = "h:" + hashlib.sha256(subject.encode("utf-8", "replace")).hexdigest()
-    return f"{limit.purpose}:{subject}:{number}"
+    """The row key; a subject too long for the column (a long address) is hashed."""
+    key = f"{limit.purpose}:{subject}:{number}"
+    if len(key) <= limits.RATE_LIMIT_KEY:
+        return key
+    digest = hashlib.sha256(subject.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{limit.purpose}:sha256={digest}:{number}"
 
 
 def _window(limit: Limit, now: float) -> tuple[str, float]:

@@ -18,6 +18,7 @@ from typing import Any
 from app.domain import dossier_flow as flow
 from app.domain.dossier_codes import normalize_code
 from app.domain.fees import FEE_STATUS_LABELS, FeeStatus
+from app.domain.text import ascii_digits
 from app.models import Dossier, DossierEvent
 from app.services import rate_limit
 
@@ -133,7 +134,7 @@ async def look_up(code: str, factor: str, address: str) -> PublicDossier | None:
     if not verdict.allowed:
         raise TooManyLookups(verdict.retry_after)
     code = normalize_code(code)
-    factor = "".join(ch for ch in factor if ch.isdigit())
+    factor = "".join(ch for ch in ascii_digits(factor) if ch in "0123456789")
     pairs = [(FACTORS_PER_CODE_AND_ADDRESS, f"{code}@{address}"), (FACTORS_PER_CODE, code)]
     counted = await rate_limit.hit_all(pairs)
     if not counted.allowed:

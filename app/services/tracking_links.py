@@ -19,6 +19,9 @@ def signature(code: str) -> str:
 
 
 def is_valid_signature(code: str, candidate: str) -> bool:
+    """False for anything but the right signature, including non-ASCII text (never an error)."""
+    if not candidate.isascii() or not code.isascii():
+        return False
     return hmac.compare_digest(signature(code), candidate.lower())
 
 

@@ -1,6 +1,6 @@
 """The content security policy lets forms reach the payment gateway and nothing else."""
 
-from app.main import content_security_policy
+from app.security import content_security_policy
 
 
 def _form_action(policy: str) -> list[str]:
