@@ -133,11 +133,10 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             backend="gzip", gzip_compress_level=6, minimum_size=500, exclude="^/static/"
         ),
         plugins=[HTMXPlugin()],
-        middleware=[allowed_hosts_middleware],
         lifespan=[database],
         before_request=load_account,
         before_send=[security.before_send],
-        middleware=[InputGuard()],
+        middleware=[allowed_hosts_middleware, InputGuard()],
         request_class=SafeRequest,
         exception_handlers={
             LoginRequired: login_redirect,

@@ -18,6 +18,7 @@ PUBLIC_SECRET_KEYS = frozenset({"test-secret-key", "change-me", "secret"})
 class UnsafeSettings(Exception):
     """The configuration would run the portal unsafely; the message says what to set."""
 
+
 # A multipart request carries at most this many files at the upload limit (a wizard step or a
 # supplement), plus this much for the other fields and the multipart framing.
 MAX_FILES_PER_REQUEST = 4
