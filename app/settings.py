@@ -38,6 +38,8 @@ class Settings:
     vnpay_tmn_code: str
     vnpay_secret: str
     vnpay_url: str
+    rating_change_days: int = 7
+    feedback_days: tuple[int, ...] = (2, 5, 15, 2)  # refuse, ask for more, answer, publish
 
     @property
     def is_postgres(self) -> bool:
@@ -79,6 +81,13 @@ def _secret_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def _days(value: str) -> tuple[int, ...]:
+    days = tuple(int(part) for part in value.split(","))
+    if len(days) != 4 or min(days) < 1:
+        raise ValueError("MOTCUA_FEEDBACK_DAYS needs four positive numbers, e.g. 2,5,15,2")
+    return days
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     env = os.environ.get
@@ -113,4 +122,6 @@ def get_settings() -> Settings:
         vnpay_tmn_code=env("MOTCUA_VNPAY_TMN_CODE", "MOTCUA01"),
         vnpay_secret=env("MOTCUA_VNPAY_SECRET", "sandbox-secret-not-for-production"),
         vnpay_url=env("MOTCUA_VNPAY_URL", ""),
+        rating_change_days=int(env("MOTCUA_RATING_CHANGE_DAYS", "7")),
+        feedback_days=_days(env("MOTCUA_FEEDBACK_DAYS", "2,5,15,2")),
     )
