@@ -31,6 +31,8 @@ from app.routes.desk import (
     DeskIntakeController,
     ReconciliationController,
 )
+from app.routes.feedback import FeedbackController, RatingController
+from app.routes.feedback_desk import DeskFeedbackController, DeskRatingController
 from app.routes.payments import (
     CitizenPaymentController,
     GatewayController,
@@ -145,6 +147,10 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             DeskIntakeController,
             ReconciliationController,
             AdminController,
+            FeedbackController,
+            RatingController,
+            DeskFeedbackController,
+            DeskRatingController,
             static_file,
             *extra_route_handlers,
         ],

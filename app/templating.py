@@ -25,6 +25,7 @@ from app.domain.levels import (
 from app.routes.static import static_url
 from app.services.calendar import to_local
 from app.services.catalogue import Catalogue, ProcedureView
+from app.services.ratings import rating_path
 from app.settings import get_settings
 
 
@@ -100,6 +101,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         online_level_label=lambda v: ONLINE_LEVEL_LABELS[OnlineLevel(v)],
         service_levels=list(ServiceLevel),
     )
+    env.globals["rating_path"] = rating_path  # the signed rating link of a finished dossier
     env.filters["vnd"] = labels.format_vnd
     env.filters["amount"] = labels.format_amount
     env.filters["local_time"] = lambda v: to_local(v).strftime("%H:%M %d/%m/%Y") if v else ""
