@@ -168,7 +168,9 @@ def _with_reader(request: Request, response: Response, reader: str = "") -> Resp
     if not request.cookies.get(READER_COOKIE):
         value = reader or secrets.token_urlsafe(16)
         response.cookies.append(
-            Cookie(READER_COOKIE, value, max_age=365 * 86400, httponly=True, samesite="lax")
+            Cookie(
+                key=READER_COOKIE, value=value, max_age=365 * 86400, httponly=True, samesite="lax"
+            )
         )
     return response
 

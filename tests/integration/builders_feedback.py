@@ -59,7 +59,7 @@ def complaint_form(agency: str = HOA_BINH, **overrides: str) -> dict[str, str]:
         "loai": "phan_anh",
         "co_quan": agency,
         "tieu_de": f"Cán bộ hẹn lại nhiều lần {n}",
-        "noi_dung": "Tôi đến nộp hồ sơ ba lần đều được hẹn lại mà không rõ lý do.",
+        "noi_dung": f"Tôi đến nộp hồ sơ ba lần đều được hẹn lại mà không rõ lý do (lần {n}).",
         "ho_ten": "Lê Văn Cường",
         "dien_thoai": phone,
         "thu_dien_tu": f"cuong.{n}@example.com",
