@@ -32,7 +32,11 @@ from app.routes.desk import (
     ReconciliationController,
 )
 from app.routes.feedback import FeedbackController, RatingController
-from app.routes.feedback_desk import DeskFeedbackController, DeskRatingController
+from app.routes.feedback_desk import (
+    DeskFaqController,
+    DeskFeedbackController,
+    DeskRatingController,
+)
 from app.routes.payments import (
     CitizenPaymentController,
     GatewayController,
@@ -151,6 +155,7 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             RatingController,
             DeskFeedbackController,
             DeskRatingController,
+            DeskFaqController,
             static_file,
             *extra_route_handlers,
         ],

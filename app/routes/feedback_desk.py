@@ -21,7 +21,7 @@ from app.models import Dossier, FeedbackAttachment, Officer
 from app.routes._guards import current_officer
 from app.routes.account import _form
 from app.routes.feedback import LABELS
-from app.services import feedback_desk, ratings
+from app.services import faq, feedback_desk, ratings
 from app.services.desk import officer_agency, visible_to
 from app.services.files import blob_path
 from app.services.officers import officer_roles
@@ -202,3 +202,60 @@ class DeskRatingController(Controller):
         except ratings.RatingRefused as exc:
             return await self._page(officer, error=exc.reason)
         return Redirect("/mot-cua/danh-gia", status_code=303)
+
+
+class DeskFaqController(Controller):
+    """Frequent questions of a procedure, kept by the officers of the agencies implementing it."""
+
+    path = "/mot-cua/cau-hoi"
+    dependencies = OFFICER
+
+    async def _page(self, code: str, values: dict, error: str = "") -> Template:
+        return Template(
+            "pages/feedback/desk_faq.html",
+            context={
+                "code": code,
+                "items": await faq.for_procedure(code) if code else [],
+                "values": values,
+                "error": error,
+            },
+            status_code=422 if error else 200,
+        )
+
+    @get("/", name="desk.faq")
+    async def show(
+        self,
+        officer: NamedDependency[Officer],
+        code: Annotated[str, QueryParameter(name="thu_tuc", max_length=40)] = "",
+        feedback_id: Annotated[int | None, QueryParameter(name="tu_phan_anh", ge=1)] = None,
+    ) -> Template:
+        values = await faq.draft_from_feedback(officer, feedback_id) if feedback_id else {}
+        return await self._page(values.get("thu_tuc") or code, values)
+
+    @post("/", name="desk.faq.add")
+    async def add(self, request: Request, officer: NamedDependency[Officer]) -> Response:
+        form = await _form(request)
+        code = form.get("thu_tuc", "")[:40]
+        source = form.get("tu_phan_anh", "")
+        try:
+            await faq.add(
+                officer,
+                code,
+                form.get("cau_hoi", ""),
+                form.get("tra_loi", ""),
+                int(source) if source.isdigit() else None,
+            )
+        except faq.FaqRefused as exc:
+            return await self._page(code, form, exc.reason)
+        return Redirect(f"/mot-cua/cau-hoi?thu_tuc={code}", status_code=303)
+
+    @post("/{item_id:int}/xoa", name="desk.faq.remove")
+    async def remove(
+        self, request: Request, officer: NamedDependency[Officer], item_id: FromPath[int]
+    ) -> Response:
+        code = (await _form(request)).get("thu_tuc", "")[:40]
+        try:
+            await faq.remove(officer, code, item_id)
+        except faq.FaqRefused as exc:
+            return await self._page(code, {}, exc.reason)
+        return Redirect(f"/mot-cua/cau-hoi?thu_tuc={code}", status_code=303)
