@@ -10,6 +10,17 @@ from app.domain.feedback_flow import Kind
 
 LIMITS = {"ho_ten": 120, "dia_chi": 255, "thu_dien_tu": 254, "tieu_de": 200, "noi_dung": 5000}
 MAX_ATTACHMENTS = 3
+# The order of the fields on the page, so the error summary reads in the same order.
+FIELD_ORDER = (
+    "loai",
+    "co_quan",
+    "tieu_de",
+    "noi_dung",
+    "ho_ten",
+    "dien_thoai",
+    "thu_dien_tu",
+    "dia_chi",
+)
 
 
 @dataclass(frozen=True)
@@ -53,7 +64,7 @@ def parse(form: dict[str, str], agency_codes: set[str]) -> tuple[Submission | No
     if agency not in agency_codes:
         errors["co_quan"] = "Vui lòng chọn cơ quan nhận phản ánh."
     if errors:
-        return None, errors
+        return None, {k: errors[k] for k in FIELD_ORDER if k in errors}
     return Submission(
         kind=kind,
         name=values["ho_ten"],

@@ -18,7 +18,7 @@ from app.domain import ratings as rt
 from app.models import Citizen
 from app.routes._guards import client_address
 from app.routes.account import _form
-from app.services import feedback, ratings
+from app.services import feedback, feedback_steps, ratings
 from app.services.files import UploadRefused, store_upload
 
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -52,6 +52,7 @@ async def _form_page(request: Request, values: dict, errors: dict, status: int =
             "errors": errors,
             "agencies": await feedback.agency_choices(),
             "kinds": list(ff.Kind),
+            "answer_days": feedback_steps.rules().answer_days,
         },
         status_code=status,
     )
