@@ -96,16 +96,20 @@ class DeskFeedbackController(Controller):
             return await self._page(officer, feedback_id, exc.reason, 422)
         return Redirect(f"/mot-cua/phan-anh/{feedback_id}", status_code=303)
 
-    @get("/{feedback_id:int}/tep/{token:str}", name="desk.feedback.attachment")
+    @get("/{feedback_id:int}/tep/{file_token:str}", name="desk.feedback.attachment")
     async def attachment(
-        self, officer: NamedDependency[Officer], feedback_id: FromPath[int], token: FromPath[str]
+        self,
+        officer: NamedDependency[Officer],
+        feedback_id: FromPath[int],
+        file_token: FromPath[str],
     ) -> Response:
         if await feedback_desk.for_officer(officer_agency(officer), feedback_id) is None:
             raise NotFoundException("Không tìm thấy tệp")
         row = (
             await FeedbackAttachment.select()
             .where(
-                (FeedbackAttachment.token == token) & (FeedbackAttachment.feedback == feedback_id)
+                (FeedbackAttachment.token == file_token)
+                & (FeedbackAttachment.feedback == feedback_id)
             )
             .first()
             .run()
