@@ -35,6 +35,12 @@ from app.routes.desk import (
     DeskIntakeController,
     ReconciliationController,
 )
+from app.routes.feedback import FeedbackController, RatingController
+from app.routes.feedback_desk import (
+    DeskFaqController,
+    DeskFeedbackController,
+    DeskRatingController,
+)
 from app.routes.payments import (
     CitizenPaymentController,
     GatewayController,
@@ -122,6 +128,11 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             DeskIntakeController,
             ReconciliationController,
             AdminController,
+            FeedbackController,
+            RatingController,
+            DeskFeedbackController,
+            DeskRatingController,
+            DeskFaqController,
             static_file,
             *extra_route_handlers,
         ],

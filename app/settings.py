@@ -84,6 +84,9 @@ class Settings:
         the form's other fields always fit, so only the portal itself refuses a file."""
         return MAX_FILES_PER_REQUEST * self.max_upload_bytes + FORM_OVERHEAD_BYTES
 
+    rating_change_days: int = 7
+    feedback_days: tuple[int, ...] = (2, 5, 15, 2)  # refuse, ask for more, answer, publish
+
     @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith(("postgres://", "postgresql://"))
@@ -125,6 +128,13 @@ def _secret_key(data_dir: Path) -> str:
         except FileExistsError:
             pass
     return path.read_text().strip()
+
+
+def _days(value: str) -> tuple[int, ...]:
+    days = tuple(int(part) for part in value.split(","))
+    if len(days) != 4 or min(days) < 1:
+        raise ValueError("MOTCUA_FEEDBACK_DAYS needs four positive numbers, e.g. 2,5,15,2")
+    return days
 
 
 @lru_cache(maxsize=1)
@@ -172,6 +182,8 @@ def get_settings() -> Settings:
         ),
         sandbox_gateway=env("MOTCUA_SANDBOX_GATEWAY", "0") == "1",
         vnpay_secret_set=bool(env("MOTCUA_VNPAY_SECRET")),
+        rating_change_days=int(env("MOTCUA_RATING_CHANGE_DAYS", "7")),
+        feedback_days=_days(env("MOTCUA_FEEDBACK_DAYS", "2,5,15,2")),
     )
 
 

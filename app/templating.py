@@ -26,6 +26,7 @@ from app.domain.levels import (
 from app.routes.static import static_url
 from app.services.calendar import to_local
 from app.services.catalogue import Catalogue, ProcedureView, home_agency
+from app.services.ratings import rating_path
 from app.settings import get_settings
 
 
@@ -106,6 +107,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         home_agency=home_agency,
         service_levels=list(ServiceLevel),
     )
+    env.globals["rating_path"] = rating_path  # the signed rating link of a finished dossier
     env.filters["vnd"] = labels.format_vnd
     env.filters["on_this_portal"] = lambda t: labels.on_this_portal(t, get_settings().portal_name)
     env.filters["lower_first"] = labels.lower_first

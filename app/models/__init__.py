@@ -12,6 +12,14 @@ from app.models.catalogue import (
     Sector,
 )
 from app.models.dossier import Attachment, CalendarDay, Dossier, DossierEvent, DossierSequence
+from app.models.feedback import (
+    FaqItem,
+    Feedback,
+    FeedbackAttachment,
+    FeedbackEvent,
+    FeedbackVote,
+    Rating,
+)
 from app.models.messaging import Outbox
 from app.models.payment import Payment, PaymentCallback
 
@@ -38,6 +46,12 @@ TABLES = [
     CalendarDay,
     Payment,
     PaymentCallback,
+    Feedback,
+    FeedbackAttachment,
+    FeedbackEvent,
+    FeedbackVote,
+    Rating,
+    FaqItem,
 ]
 
 __all__ = [
@@ -52,6 +66,11 @@ __all__ = [
     "Dossier",
     "DossierEvent",
     "DossierSequence",
+    "FaqItem",
+    "Feedback",
+    "FeedbackAttachment",
+    "FeedbackEvent",
+    "FeedbackVote",
     "Fee",
     "Officer",
     "Outbox",
@@ -61,6 +80,7 @@ __all__ = [
     "Procedure",
     "ProcedureLevel",
     "ProcedureSector",
+    "Rating",
     "RateLimit",
     "Sector",
     "WebSession",

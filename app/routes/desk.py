@@ -27,6 +27,7 @@ from app.services import (
     desk_documents,
     documents,
     fee_receipts,
+    feedback_desk,
     intake,
     outbox,
     payments,
@@ -188,6 +189,7 @@ class DeskController(Controller):
                 "result": result,
                 "labels": flow.STATUS_LABELS,
                 "now": now,
+                "feedback_due": await feedback_desk.due_counts(agency_id),
             },
         )
 

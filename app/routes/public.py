@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from app.domain.search import tokens
 from app.routes._render import render
+from app.services import faq
 from app.services.catalogue import Filters, get_catalogue
 from app.services.form_pdf import form_pdf
 
@@ -62,7 +63,12 @@ class PublicController(Controller):
             request,
             "pages/public/catalogue.html",
             "partials/catalogue/results.html",
-            {"catalogue": catalogue, "filters": filters, "result": result},
+            {
+                "catalogue": catalogue,
+                "filters": filters,
+                "result": result,
+                "faq_hits": await faq.search(filters.q) if filters.q else [],
+            },
         )
 
     @get("/thu-tuc/{code:str}", name="public.procedure")
@@ -76,7 +82,11 @@ class PublicController(Controller):
             return Redirect(f"/thu-tuc/{procedure.slug}", status_code=301)
         return Template(
             "pages/public/procedure.html",
-            context={"catalogue": catalogue, "procedure": procedure},
+            context={
+                "catalogue": catalogue,
+                "procedure": procedure,
+                "faq_items": await faq.for_procedure(code),
+            },
         )
 
     @get("/thu-tuc/{code:str}/mau/{position:int}", name="public.form_download")

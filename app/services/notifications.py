@@ -8,6 +8,7 @@ from app.domain import dossier_flow as flow
 from app.models import Citizen
 from app.services import outbox
 from app.services.calendar import to_local
+from app.services.ratings import rating_url
 from app.services.tracking_links import tracking_url
 
 A = flow.Action
@@ -81,6 +82,8 @@ async def on_transition(row: dict[str, Any], action: flow.Action) -> int:
     queued = 0
     for channel, address in _recipients(row, citizen):
         body = f"{text}\nTra cứu: {link}"
+        if action is A.RETURN_RESULT:
+            body += f"\nĐánh giá mức độ hài lòng: {rating_url(row['code'])}"
         subject = "[Dịch vụ công] " + SUBJECTS[action].format(code=row["code"])
         key = f"dossier:{row['id']}:{action.value}:{row['updated_at'].isoformat()}:{channel}"
         if await outbox.enqueue(channel, address, subject, body, key, row["id"]):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from app.main import create_app
-from app.models import Payment
+from app.models import FeedbackAttachment, Payment
 from tests.integration.builders import (
     Clients,
     attachments_of,
@@ -19,9 +19,11 @@ from tests.integration.builders import (
     post,
     received_dossier,
 )
+from tests.integration.builders_feedback import send_complaint
 
 LOGIN_PAGE = "/mot-cua/dang-nhap"
 DOSSIER = "/mot-cua/ho-so/{dossier_id:int}"
+FEEDBACK = "/mot-cua/phan-anh/{feedback_id:int}"
 
 # Who asks: the demo officers, by agency and role.
 HB_RECEPTIONIST, HB_SPECIALIST, HB_LEADER = "tiepnhan.hoabinh", "xuly.hoabinh", "lanhdao.hoabinh"
@@ -59,6 +61,17 @@ MATRIX: dict[tuple[str, str], tuple[int, int, int, int, int]] = {
     ("POST", "/mot-cua/tiep-nhan"): (422, 403, 403, 422, 403),
     ("GET", "/mot-cua/doi-soat"): (200, 200, 200, 200, 200),  # each sees their own agency's day
     ("GET", "/mot-cua/doi-soat/csv"): (200, 200, 200, 200, 200),
+    # Citizen voice: a PAKN sent to Hòa Bình is seen and handled only there.
+    ("GET", "/mot-cua/phan-anh"): (200, 200, 200, 200, 200),  # each sees their own agency's
+    ("GET", FEEDBACK): (200, 200, 200, 404, 404),
+    ("POST", FEEDBACK + "/xu-ly"): (422, 422, 422, 404, 404),
+    ("GET", FEEDBACK + "/tep/{file_token:str}"): (200, 200, 200, 404, 404),
+    ("GET", "/mot-cua/danh-gia"): (200, 200, 200, 200, 200),
+    ("POST", "/mot-cua/danh-gia/ghi-nhan"): (422, 422, 422, 422, 422),  # empty form
+    ("POST", "/mot-cua/danh-gia/{rating_id:int}/tra-loi"): (422, 422, 422, 422, 422),
+    ("GET", "/mot-cua/cau-hoi"): (200, 200, 200, 200, 200),
+    ("POST", "/mot-cua/cau-hoi"): (422, 422, 422, 422, 422),  # no procedure named
+    ("POST", "/mot-cua/cau-hoi/{item_id:int}/xoa"): (422, 422, 422, 422, 422),
 }
 
 # What each POST sends: nothing that could change the dossier.
@@ -69,6 +82,11 @@ FORMS = {
     DOSSIER + "/thu-phi": {"cach": ""},  # no payment method: refused for the receptionist
     DOSSIER + "/uu-tien": {"uu_tien": "0"},  # not priority already: nothing to change
     "/mot-cua/tiep-nhan": {},  # empty intake form: validation errors, no dossier
+    FEEDBACK + "/xu-ly": {"action": "publish"},  # not answered yet: refused for everybody
+    "/mot-cua/danh-gia/ghi-nhan": {},
+    "/mot-cua/danh-gia/{rating_id:int}/tra-loi": {},
+    "/mot-cua/cau-hoi": {},
+    "/mot-cua/cau-hoi/{item_id:int}/xoa": {},
 }
 
 
@@ -101,6 +119,8 @@ class Target:
     token: str
     message_id: int
     payment_id: int
+    feedback_id: int
+    feedback_token: str
 
     def url(self, path: str) -> str:
         return (
@@ -109,6 +129,10 @@ class Target:
             .replace("{kind:str}", "phieu-kiem-soat")
             .replace("{message_id:int}", str(self.message_id))
             .replace("{payment_id:int}", str(self.payment_id))
+            .replace("{feedback_id:int}", str(self.feedback_id))
+            .replace("{file_token:str}", self.feedback_token)
+            .replace("{rating_id:int}", "999999")
+            .replace("{item_id:int}", "999999")
         )
 
 
@@ -124,7 +148,18 @@ async def walk(demo_db):
     [attachment] = await attachments_of(dossier.id)
     message = (await outbox_of(dossier.id))[0]
     [payment] = await Payment.select(Payment.id).where(Payment.dossier == dossier.id).run()
-    target = Target(dossier.id, attachment["token"], message["id"], payment["id"])
+    complaint = await send_complaint(await clients.new())
+    [photo] = await FeedbackAttachment.select().where(
+        FeedbackAttachment.feedback == complaint["id"]
+    )
+    target = Target(
+        dossier.id,
+        attachment["token"],
+        message["id"],
+        payment["id"],
+        complaint["id"],
+        photo["token"],
+    )
     snapshot = (await dossier_by_id(dossier.id), await events_of(dossier.id))
     yield clients, owner, target, snapshot
     await clients.aclose()

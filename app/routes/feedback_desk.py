@@ -1,0 +1,265 @@
+"""Citizen voice at the desk (/mot-cua/phan-anh, /mot-cua/danh-gia): PAKN queues and handling
+for the officers of the agency it is addressed to; ratings recorded at the counter; the
+leader's answers to "không hài lòng"."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import anyio
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect, Template
+
+from app.domain import dossier_flow as flow
+from app.domain import feedback_flow as ff
+from app.domain import ratings as rt
+from app.domain.uploads import EXTENSIONS
+from app.models import Dossier, FeedbackAttachment, Officer
+from app.routes._guards import current_officer
+from app.routes.account import _form
+from app.routes.feedback import LABELS
+from app.services import faq, feedback_desk, ratings
+from app.services.desk import officer_agency, visible_to
+from app.services.files import blob_path
+from app.services.officers import officer_roles
+
+OFFICER = {"officer": Provide(current_officer, sync_to_thread=False)}
+
+
+class DeskFeedbackController(Controller):
+    path = "/mot-cua/phan-anh"
+    dependencies = OFFICER
+
+    @get("/", name="desk.feedback")
+    async def queues(
+        self,
+        officer: NamedDependency[Officer],
+        queue: Annotated[str, QueryParameter(name="hang", max_length=20)] = "sap-den-han",
+    ) -> Template:
+        queue = queue if queue in feedback_desk.QUEUE_BY_KEY else "sap-den-han"
+        found = await feedback_desk.queues(officer_agency(officer))
+        return Template(
+            "pages/feedback/desk_queues.html",
+            context={
+                **LABELS,
+                "queues": feedback_desk.QUEUES,
+                "queue": feedback_desk.QUEUE_BY_KEY[queue],
+                "counts": {k: len(v) for k, v in found.items()},
+                "rows": found[queue],
+            },
+        )
+
+    async def _page(self, officer: Officer, feedback_id: int, error: str = "", status=200):
+        row = await feedback_desk.for_officer(officer_agency(officer), feedback_id)
+        if row is None:
+            raise NotFoundException("Không tìm thấy phản ánh")
+        facts = ff.FeedbackFacts(ff.Status(row["status"]), bool(row["category"]))
+        return Template(
+            "pages/feedback/desk_item.html",
+            context={
+                **LABELS,
+                "r": row,
+                "options": ff.options(facts, ff.Role.OFFICER),
+                "action_labels": ff.ACTION_LABELS,
+                "categories": list(ff.Category),
+                "error": error,
+            },
+            status_code=status,
+            headers={"Cache-Control": "private, no-store"},
+        )
+
+    @get("/{feedback_id:int}", name="desk.feedback.item")
+    async def item(self, officer: NamedDependency[Officer], feedback_id: FromPath[int]) -> Template:
+        return await self._page(officer, feedback_id)
+
+    @post("/{feedback_id:int}/xu-ly", name="desk.feedback.act")
+    async def act(
+        self, request: Request, officer: NamedDependency[Officer], feedback_id: FromPath[int]
+    ) -> Response:
+        agency = officer_agency(officer)
+        if await feedback_desk.for_officer(agency, feedback_id) is None:
+            raise NotFoundException("Không tìm thấy phản ánh")
+        form = await _form(request)
+        try:
+            if form.get("phan_loai"):
+                await feedback_desk.classify(agency, feedback_id, form["phan_loai"])
+            if form.get("action"):
+                action = ff.Action(form["action"])
+                note = form.get("ghi_chu", "")[:5000]
+                await feedback_desk.act(agency, feedback_id, action, officer.id, note)
+        except ValueError:
+            return await self._page(officer, feedback_id, "Thao tác không hợp lệ.", 422)
+        except ff.Refused as exc:
+            return await self._page(officer, feedback_id, exc.reason, 422)
+        return Redirect(f"/mot-cua/phan-anh/{feedback_id}", status_code=303)
+
+    @get("/{feedback_id:int}/tep/{file_token:str}", name="desk.feedback.attachment")
+    async def attachment(
+        self,
+        officer: NamedDependency[Officer],
+        feedback_id: FromPath[int],
+        file_token: FromPath[str],
+    ) -> Response:
+        if await feedback_desk.for_officer(officer_agency(officer), feedback_id) is None:
+            raise NotFoundException("Không tìm thấy tệp")
+        row = (
+            await FeedbackAttachment.select()
+            .where(
+                (FeedbackAttachment.token == file_token)
+                & (FeedbackAttachment.feedback == feedback_id)
+            )
+            .first()
+            .run()
+        )
+        if row is None:
+            raise NotFoundException("Không tìm thấy tệp")
+        body = await anyio.to_thread.run_sync(blob_path(row["sha256"]).read_bytes)
+        ext = EXTENSIONS.get(row["media_type"], "bin")
+        return Response(
+            body,
+            media_type=row["media_type"],
+            headers={
+                "Content-Disposition": f'inline; filename="phan-anh.{ext}"',
+                "Cache-Control": "private, no-store",
+                "Content-Security-Policy": "default-src 'none'; img-src 'self'",
+            },
+        )
+
+
+class DeskRatingController(Controller):
+    path = "/mot-cua/danh-gia"
+    dependencies = OFFICER
+
+    async def _page(self, officer: Officer, **extra: Any) -> Template:
+        roles = officer_roles(officer)
+        context = {
+            "follow_ups": await ratings.open_follow_ups(officer_agency(officer)),
+            "is_leader": flow.Role.LEADER in roles,
+            "levels": rt.LEVEL_LABELS,
+            "channels": {k: v for k, v in rt.CHANNEL_LABELS.items() if k is not rt.Channel.WEB},
+            "values": {},
+            "errors": {},
+            "error": "",
+            "saved": "",
+        }
+        context.update(extra)
+        return Template(
+            "pages/feedback/desk_ratings.html",
+            context=context,
+            status_code=422 if extra.get("errors") or extra.get("error") else 200,
+        )
+
+    @get("/", name="desk.ratings")
+    async def show(
+        self,
+        officer: NamedDependency[Officer],
+        saved: Annotated[str, QueryParameter(name="da_luu", max_length=40)] = "",
+    ) -> Template:
+        return await self._page(officer, saved=saved)
+
+    @post("/ghi-nhan", name="desk.ratings.record")
+    async def record(self, request: Request, officer: NamedDependency[Officer]) -> Response:
+        form = await _form(request)
+        code = form.get("ma", "").strip()[:40]
+        errors: dict[str, str] = {}
+        try:
+            channel = rt.Channel(form.get("kenh", ""))
+            if channel is rt.Channel.WEB:
+                raise ValueError
+        except ValueError:
+            channel, errors["kenh"] = None, "Vui lòng chọn phiếu giấy hay máy tính bảng."
+        dossier = await ratings.dossier_by_code(code) if code else None
+        if dossier is not None:
+            visible = (
+                await Dossier.exists()
+                .where((Dossier.id == dossier["id"]) & visible_to(officer_agency(officer)))
+                .run()
+            )
+            dossier = dossier if visible else None
+        if dossier is None:
+            errors["ma"] = "Không tìm thấy hồ sơ này ở cơ quan của bạn."
+        given, rating_errors = rt.parse(form, [])
+        errors.update(rating_errors)
+        if not errors:
+            try:
+                await ratings.rate(dossier, given, channel, officer.id)
+            except ratings.RatingRefused as exc:
+                errors["ma"] = exc.reason
+        if errors:
+            return await self._page(officer, values=form, errors=errors)
+        return Redirect(f"/mot-cua/danh-gia?da_luu={code}", status_code=303)
+
+    @post("/{rating_id:int}/tra-loi", name="desk.ratings.answer")
+    async def answer(
+        self, request: Request, officer: NamedDependency[Officer], rating_id: FromPath[int]
+    ) -> Response:
+        if flow.Role.LEADER not in officer_roles(officer):
+            return await self._page(officer, error="Chỉ lãnh đạo cơ quan trả lời ý kiến này.")
+        form = await _form(request)
+        try:
+            await ratings.answer_follow_up(
+                officer_agency(officer), rating_id, officer.id, form.get("tra_loi", "")
+            )
+        except ratings.RatingRefused as exc:
+            return await self._page(officer, error=exc.reason)
+        return Redirect("/mot-cua/danh-gia", status_code=303)
+
+
+class DeskFaqController(Controller):
+    """Frequent questions of a procedure, kept by the officers of the agencies implementing it."""
+
+    path = "/mot-cua/cau-hoi"
+    dependencies = OFFICER
+
+    async def _page(self, code: str, values: dict, error: str = "") -> Template:
+        return Template(
+            "pages/feedback/desk_faq.html",
+            context={
+                "code": code,
+                "items": await faq.for_procedure(code) if code else [],
+                "values": values,
+                "error": error,
+            },
+            status_code=422 if error else 200,
+        )
+
+    @get("/", name="desk.faq")
+    async def show(
+        self,
+        officer: NamedDependency[Officer],
+        code: Annotated[str, QueryParameter(name="thu_tuc", max_length=40)] = "",
+        feedback_id: Annotated[int | None, QueryParameter(name="tu_phan_anh", ge=1)] = None,
+    ) -> Template:
+        values = await faq.draft_from_feedback(officer, feedback_id) if feedback_id else {}
+        return await self._page(values.get("thu_tuc") or code, values)
+
+    @post("/", name="desk.faq.add")
+    async def add(self, request: Request, officer: NamedDependency[Officer]) -> Response:
+        form = await _form(request)
+        code = form.get("thu_tuc", "")[:40]
+        source = form.get("tu_phan_anh", "")
+        try:
+            await faq.add(
+                officer,
+                code,
+                form.get("cau_hoi", ""),
+                form.get("tra_loi", ""),
+                int(source) if source.isdigit() else None,
+            )
+        except faq.FaqRefused as exc:
+            return await self._page(code, form, exc.reason)
+        return Redirect(f"/mot-cua/cau-hoi?thu_tuc={code}", status_code=303)
+
+    @post("/{item_id:int}/xoa", name="desk.faq.remove")
+    async def remove(
+        self, request: Request, officer: NamedDependency[Officer], item_id: FromPath[int]
+    ) -> Response:
+        code = (await _form(request)).get("thu_tuc", "")[:40]
+        try:
+            await faq.remove(officer, code, item_id)
+        except faq.FaqRefused as exc:
+            return await self._page(code, {}, exc.reason)
+        return Redirect(f"/mot-cua/cau-hoi?thu_tuc={code}", status_code=303)
