@@ -14,6 +14,7 @@ from app.models.catalogue import (
 from app.models.dossier import Attachment, CalendarDay, Dossier, DossierEvent, DossierSequence
 from app.models.messaging import Outbox
 from app.models.payment import Payment, PaymentCallback
+from app.models.statistics import StatisticDay, StatisticDossier, StatisticState
 
 TABLES = [
     AgencyLevel,
@@ -38,6 +39,9 @@ TABLES = [
     CalendarDay,
     Payment,
     PaymentCallback,
+    StatisticDay,
+    StatisticDossier,
+    StatisticState,
 ]
 
 __all__ = [
@@ -63,5 +67,8 @@ __all__ = [
     "ProcedureSector",
     "RateLimit",
     "Sector",
+    "StatisticDay",
+    "StatisticDossier",
+    "StatisticState",
     "WebSession",
 ]
