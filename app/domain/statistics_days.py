@@ -145,3 +145,27 @@ def day_counts(
             counts[end, RESOLVED_COUNT] += 1
             counts[end, RESOLVED_DAYS] += resolution_working_days(timeline, cal) or 0
     return {key: n for key, n in counts.items() if n}
+
+
+def columns_from_counts(counts: dict[tuple[date, str], int], start: date, end: date) -> set[str]:
+    """One dossier's report columns for [start, end], read back from its daily counts with the
+    same arithmetic the report applies to the sums (so a drill-down list matches its number)."""
+    cells: dict[str, int] = defaultdict(int)
+    for (day, column), n in counts.items():
+        if start <= day <= end and column in ("c4", "c5", "c8", "c9", "c10"):
+            cells[column] += n
+        if column == OPEN and day < start:
+            cells["c6"] += n
+        if column == OPEN and day <= end:
+            cells["c11"] += n
+        if column == OVERDUE and day <= end:
+            cells["c13"] += n
+    cells["c12"] = cells["c11"] - cells["c13"]
+    return {c for c in ("c4", "c5", "c6", "c8", "c9", "c10", "c12", "c13") if cells[c] > 0}
+
+
+GROUPS = {
+    "c3": ("c4", "c5", "c6"),
+    "c7": ("c8", "c9", "c10"),
+    "c11": ("c12", "c13"),
+}

@@ -18,7 +18,7 @@ from app.domain.statistics import (
     timeline_of,
     totals,
 )
-from app.domain.statistics_days import OPEN, OVERDUE, day_counts
+from app.domain.statistics_days import OPEN, OVERDUE, columns_from_counts, day_counts
 
 VN = WorkingCalendar.from_holidays_package(range(2025, 2028))
 Q4 = Period(date(2026, 10, 1), date(2026, 12, 31))
@@ -283,7 +283,9 @@ def test_daily_counts_sum_to_the_same_report_as_each_dossier_judged_alone(period
     summed: Counter = Counter()
     for t in _sample():
         expected.update(columns(t, period, VN))
-        for (day, column), n in day_counts(t, VN).items():
+        counts = day_counts(t, VN)
+        assert columns_from_counts(counts, period.start, period.end) == columns(t, period, VN)
+        for (day, column), n in counts.items():
             if period.start <= day <= period.end and column in ("c4", "c5", "c8", "c9", "c10"):
                 summed[column] += n
             if day < period.start and column == OPEN:
@@ -296,3 +298,49 @@ def test_daily_counts_sum_to_the_same_report_as_each_dossier_judged_alone(period
     del summed["c11"]
     assert +summed == +expected
     assert sum(expected.values()) > 0 and NATIONAL.compare == "timestamp"
+
+
+def test_periods_cover_months_quarters_halves_nine_months_years_and_ranges():
+    from app.domain.statistics_periods import PeriodChoice, PeriodInvalid, period_of
+
+    assert period_of(PeriodChoice("thang", 2028, 2)) == Period(date(2028, 2, 1), date(2028, 2, 29))
+    assert period_of(PeriodChoice("quy", 2026, 4)) == Q4
+    assert period_of(PeriodChoice("6-thang", 2026)).end == date(2026, 6, 30)
+    assert period_of(PeriodChoice("9-thang", 2026)).end == date(2026, 9, 30)
+    assert period_of(PeriodChoice("nam", 2026)) == Period(date(2026, 1, 1), date(2026, 12, 31))
+    free = PeriodChoice("khoang", 2026, start=date(2026, 10, 3), end=date(2026, 10, 9))
+    assert period_of(free) == Period(date(2026, 10, 3), date(2026, 10, 9))
+    for bad in (
+        PeriodChoice("quy", 2026, 5),
+        PeriodChoice("thang", 2026, 0),
+        PeriodChoice("tuan", 2026),
+        PeriodChoice("khoang", 2026, start=date(2026, 10, 9), end=date(2026, 10, 3)),
+        PeriodChoice("khoang", 2026),
+    ):
+        with pytest.raises(PeriodInvalid):
+            period_of(bad)
+
+
+def test_public_figures_and_the_766_estimate_from_counts_worked_out_by_hand():
+    from app.domain.statistics_figures import Ratio, average_days, public_figures, self_assessment
+
+    cells = totals({"c4": 6, "c5": 4, "c6": 2, "c8": 3, "c9": 2, "c10": 1, "c12": 5, "c13": 1})
+    cells.update(
+        fee_due=4, paid_online=1, digitised=8, e_result=3, resolved_days=21, resolved_count=5
+    )
+    figures = {f.key: f for f in public_figures(cells, procedures_online=2, online_procedures=8)}
+    assert figures["on_time"].ratio == Ratio(10, 12)  # 3 + 2 + 5 of 6 + 6
+    assert figures["online_share"].ratio == Ratio(6, 10)
+    assert figures["online_payment"].ratio == Ratio(1, 4)
+    assert figures["procedures_with_online"].ratio == Ratio(2, 8)
+    assert figures["procedures_with_online"].meets_target is False  # 25 % < 50 %
+    assert figures["satisfaction"].ratio is None  # no source yet
+    assert average_days(cells) == 4.2
+    score = {i.code: i for i in self_assessment(cells, 2, 8)}
+    assert score["2.1"].points == round(20 * 10 / 12, 2)
+    assert score["3.3"].points == 6  # 60 % ≥ 50 %: full points
+    assert score["4.2"].points == 4  # 80 % ≥ 80 %
+    assert score["5.4"].points is None
+    with_complaints = {i.code: i for i in self_assessment(cells, 2, 8, complaints=Ratio(1, 12))}
+    assert with_complaints["5.4"].ratio == Ratio(9, 12)  # 12 − (2 overdue + 1 complaint)
+    assert Ratio(0, 0).percent is None
