@@ -38,6 +38,7 @@ from app.routes.payments import (
 )
 from app.routes.public import PublicController
 from app.routes.static import static_file
+from app.routes.statistics import PublicStatisticsController, ReportController
 from app.routes.tracking import TrackingController
 from app.services import outbox, providers, statistics
 from app.settings import get_settings
@@ -153,6 +154,8 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             DeskIntakeController,
             ReconciliationController,
             AdminController,
+            PublicStatisticsController,
+            ReportController,
             static_file,
             *extra_route_handlers,
         ],

@@ -120,3 +120,48 @@ async def test_incremental_aggregates_equal_a_rebuild_from_the_history(demo_db):
     await statistics.rebuild()
     assert await _days_of(agency) == incremental
     assert incremental
+
+
+async def test_pages_show_the_report_drill_down_exports_and_the_public_figures(demo_db):
+    import io
+    import zipfile
+
+    from tests.integration.builders import Clients, post
+
+    agency, code = await new_commune()
+    officer = await all_round_officer(code)
+    desk = Desk(officer)
+    await _build(desk)
+    await _refresh_all()
+    clients = Clients()
+    try:
+        leader = await clients.new()
+        response = await post(
+            leader,
+            "/mot-cua/dang-nhap",
+            {"ten_dang_nhap": officer.username, "mat_khau": "motcua-demo-2026"},
+        )
+        assert response.status_code == 303
+        page = await leader.get("/mot-cua/bao-cao?ky=quy&nam=2026&so=2")
+        assert page.status_code == 200
+        assert "Biểu số II.06a" in page.text and "cot=c13" in page.text
+        drill = await leader.get("/mot-cua/bao-cao/ho-so?ky=quy&nam=2026&so=2&cot=c13")
+        assert drill.status_code == 200 and "(1)" in drill.text
+        xlsx = await leader.get("/mot-cua/bao-cao/xlsx?ky=quy&nam=2026&so=3")
+        assert xlsx.status_code == 200 and zipfile.is_zipfile(io.BytesIO(xlsx.content))
+        csv = await leader.get("/mot-cua/bao-cao/csv?ky=quy&nam=2026&so=3")
+        assert csv.text.strip().splitlines()[-1] == ",Tổng cộng,5,0,2,3,4,2,1,1,1,0,1"
+        bad = await leader.get("/mot-cua/bao-cao?ky=quy&nam=2026&so=9")
+        assert bad.status_code == 422 and "Quý phải từ 1 đến 4." in bad.text
+        assessment = await leader.get("/mot-cua/bao-cao/tu-danh-gia?ky=quy&nam=2026&so=3")
+        assert "Ước tính nội bộ" in assessment.text
+        public = await clients.new()
+        page = await public.get(f"/thong-ke?ky=quy&nam=2026&so=3&co_quan={agency}")
+        assert page.status_code == 200 and "<svg" in page.text and "chưa có dữ liệu" in page.text
+        assert "3 / 5" in page.text  # on time, as counted by hand above
+        figures = await public.get(f"/thong-ke/csv?ky=quy&nam=2026&so=3&co_quan={agency}")
+        assert "Tỷ lệ hồ sơ giải quyết đúng hạn,3,5,60.0" in figures.text
+        assert (await public.get("/thong-ke?co_quan=abc")).status_code == 404
+        assert (await public.get("/mot-cua/bao-cao", follow_redirects=False)).status_code == 303
+    finally:
+        await clients.aclose()
