@@ -31,7 +31,7 @@ class Row:
 
     @property
     def full(self) -> dict[str, int]:
-        return {**self.cells, **totals(self.cells)}
+        return {**dict.fromkeys(PERIOD_SUMS, 0), **self.cells, **totals(self.cells)}
 
 
 def _in(ids: list[int]) -> str:

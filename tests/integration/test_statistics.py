@@ -162,6 +162,8 @@ async def test_pages_show_the_report_drill_down_exports_and_the_public_figures(d
         figures = await public.get(f"/thong-ke/csv?ky=quy&nam=2026&so=3&co_quan={agency}")
         assert "Tỷ lệ hồ sơ giải quyết đúng hạn,3,5,60.0" in figures.text
         assert (await public.get("/thong-ke?co_quan=abc")).status_code == 404
+        empty = await public.get("/thong-ke?ky=nam&nam=2031")  # no dossier at all
+        assert empty.status_code == 200 and "chưa có dữ liệu" in empty.text
         assert (await public.get("/mot-cua/bao-cao", follow_redirects=False)).status_code == 303
     finally:
         await clients.aclose()
