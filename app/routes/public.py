@@ -13,6 +13,7 @@ from app.domain.search import tokens
 from app.routes._render import render
 from app.services.catalogue import Filters, get_catalogue
 from app.services.form_pdf import form_pdf
+from app.services.statistics_times import procedure_times
 
 PAGE_CACHE = "public, max-age=60"
 
@@ -73,7 +74,11 @@ class PublicController(Controller):
             raise NotFoundException("Không tìm thấy thủ tục")
         return Template(
             "pages/public/procedure.html",
-            context={"catalogue": catalogue, "procedure": procedure},
+            context={
+                "catalogue": catalogue,
+                "procedure": procedure,
+                "procedure_times": await procedure_times(procedure.id),
+            },
         )
 
     @get("/thu-tuc/{code:str}/mau/{position:int}", name="public.form_download")

@@ -26,6 +26,7 @@ from app.db import write_transaction
 from app.domain.calendar import WorkingCalendar
 from app.domain.statistics import (
     NATIONAL,
+    Outcome,
     Reading,
     resolution_working_days,
     resolved_timeliness,
@@ -107,7 +108,9 @@ def contribution_of(
     facts = {
         "received_on": timeline.received_at.date() if timeline.received_at else None,
         "finished_on": finished.date() if finished else None,
-        "work_days": resolution_working_days(timeline, cal),
+        "work_days": resolution_working_days(timeline, cal)
+        if timeline.outcome in (Outcome.RESOLVED, Outcome.REJECTED)
+        else None,
         "timeliness": resolved_timeliness(timeline, cal, reading).value if finished else "",
     }
     return Contribution(

@@ -63,10 +63,12 @@ class Desk:
     def actor(self, role: Role) -> workflow.Actor:
         return workflow.Actor("officer", self.officer.id, role, self.agency)
 
-    async def receive(self, when: datetime, channel: str = "counter") -> int:
-        procedure = (await get_catalogue()).get(PROCEDURE)
+    async def receive(
+        self, when: datetime, channel: str = "counter", procedure_code: str = PROCEDURE
+    ) -> int:
+        procedure = (await get_catalogue()).get(procedure_code)
         form = intake.IntakeForm(
-            procedure_code=PROCEDURE,
+            procedure_code=procedure_code,
             channel=channel,
             applicant_name="Lê Văn Thành",
             applicant_id_number="",

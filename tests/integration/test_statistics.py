@@ -167,3 +167,39 @@ async def test_pages_show_the_report_drill_down_exports_and_the_public_figures(d
         assert (await public.get("/mot-cua/bao-cao", follow_redirects=False)).status_code == 303
     finally:
         await clients.aclose()
+
+
+async def test_the_procedure_page_shows_the_real_time_only_with_enough_dossiers(demo_db):
+    from app.services import statistics_times
+    from tests.integration.builders import Clients
+
+    clients = Clients()
+    try:
+        client = await clients.new()
+        statistics_times._cache.clear()
+        page = await client.get("/thu-tuc/P20")  # no other test resolves a P20 dossier
+        assert page.status_code == 200 and "Thời gian giải quyết thực tế" not in page.text
+        agency, code = await new_commune()
+        desk = Desk(await all_round_officer(code))
+        today = statistics_times.local_now().date()
+        for _ in range(statistics_times.MIN_DOSSIERS):
+            dossier = await desk.receive(at(today, 8), procedure_code="P20")
+            await desk.start(dossier, at(today, 8, 5))
+            await desk.resolve(dossier, at(today, 8, 10))
+        await _refresh_all()
+        statistics_times._cache.clear()
+        page = await client.get("/thu-tuc/P20")
+        assert "Thời gian giải quyết thực tế" in page.text
+        assert "100 % đúng hạn" in page.text
+    finally:
+        await clients.aclose()
+
+
+def test_the_time_a_procedure_really_takes_needs_enough_dossiers():
+    from app.services.statistics_times import MIN_DOSSIERS, summarise
+
+    assert summarise([3] * (MIN_DOSSIERS - 1), MIN_DOSSIERS - 1) is None
+    days = [1] * 10 + [2] * 5 + [3] * 3 + [9, 12]  # 20 dossiers
+    times = summarise(days, 18)
+    assert (times.count, times.median_days, times.on_time_percent) == (20, 1.5, 90.0)
+    assert times.p90_days == 3.6  # position 0.9 × 19 = 17.1: 3 + 0.1 × (9 − 3)
