@@ -56,19 +56,22 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--reuse", type=Path, help="the directory of an earlier run: no seeding")
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="motcua-bench-stats-"))
+    tmp = args.reuse or Path(tempfile.mkdtemp(prefix="motcua-bench-stats-"))
     url = f"sqlite:///{tmp / 'bench.sqlite3'}"
     env = bench_env(tmp, url)
-    motcua(env, "migrate")
-    motcua(env, "seed-demo")
-    target = Target(url)
-    seeded = load(target, target.generator(datetime.now(UTC)), args.dossiers, progress=False)
-    print(f"seeded {seeded['dossiers']} dossiers, {seeded['events']} events "
-          f"in {seeded['seconds']:.0f} s")  # fmt: skip
-    started = time.perf_counter()
-    print(motcua(env, "rebuild-statistics").strip())
-    rebuild = time.perf_counter() - started
+    rebuild = float("nan")
+    if not args.reuse:
+        motcua(env, "migrate")
+        motcua(env, "seed-demo")
+        target = Target(url)
+        seeded = load(target, target.generator(datetime.now(UTC)), args.dossiers, progress=False)
+        print(f"seeded {seeded['dossiers']} dossiers, {seeded['events']} events "
+              f"in {seeded['seconds']:.0f} s")  # fmt: skip
+        started = time.perf_counter()
+        print(motcua(env, "rebuild-statistics").strip())
+        rebuild = time.perf_counter() - started
     year = datetime.now(UTC).year
     server = AppServer(env, tmp / "server.log", 1)
     try:

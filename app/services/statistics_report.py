@@ -7,6 +7,8 @@ deltas up to ``end`` (cols 11–13) and the running ``open`` before ``start`` (c
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,8 +44,29 @@ async def _grouped(sql: str, *args: Any) -> list[dict[str, Any]]:
     return await StatisticDay.raw(sql, *args).run()
 
 
+CACHE_SECONDS = 30.0  # the same figures for everybody asking within this time
+_cache: dict[tuple, tuple[float, dict[Key, dict[str, int]]]] = {}
+_lock = asyncio.Lock()
+
+
 async def cells_by_key(agencies: list[int], period: Period) -> dict[Key, dict[str, int]]:
-    """The leaf columns and counters per (agency, procedure)."""
+    """The leaf columns and counters per (agency, procedure), kept for CACHE_SECONDS."""
+    key = (tuple(sorted(agencies)), period.start, period.end)
+    hit = _cache.get(key)
+    if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    async with _lock:  # one computation at a time: concurrent askers wait for its result
+        hit = _cache.get(key)
+        if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
+            return hit[1]
+        cells = await _cells_by_key(agencies, period)
+    if len(_cache) > 1000:
+        _cache.clear()
+    _cache[key] = (time.monotonic(), cells)
+    return cells
+
+
+async def _cells_by_key(agencies: list[int], period: Period) -> dict[Key, dict[str, int]]:
     if not agencies:
         return {}
     where = f"agency IN ({_in(agencies)})"
