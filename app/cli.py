@@ -101,6 +101,16 @@ async def calendar_day(day: date, working: bool, reason: str, source: str) -> No
     print(f"{day:%d/%m/%Y} là {kind}: {reason}")
 
 
+async def rebuild_statistics() -> None:
+    import time
+
+    from app.services.statistics import rebuild
+
+    started = time.perf_counter()
+    count = await rebuild()
+    print(f"Đã tính lại thống kê của {count} hồ sơ trong {time.perf_counter() - started:.1f} giây.")
+
+
 def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -165,6 +175,7 @@ def main(argv: list[str] | None = None) -> None:
     kind.add_argument("--off", action="store_true", help="ngày nghỉ thêm")
     p_day.add_argument("--reason", required=True)
     p_day.add_argument("--source", default="", help="văn bản thông báo")
+    sub.add_parser("rebuild-statistics", help="tính lại số liệu thống kê từ lịch sử hồ sơ")
     args = parser.parse_args(argv)
     if args.command == "serve":
         serve(args)
@@ -176,6 +187,8 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(calendar_day(args.day, args.working, args.reason, args.source))
     elif args.command == "create-officer":
         asyncio.run(create_officer_command(args))
+    elif args.command == "rebuild-statistics":
+        asyncio.run(rebuild_statistics())
     elif args.command == "import-catalogue":
         asyncio.run(import_catalogue_file(args.file, args.effective_on or date.today()))
 

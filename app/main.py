@@ -48,12 +48,14 @@ from app.routes.payments import (
 )
 from app.routes.public import PublicController
 from app.routes.static import static_file
+from app.routes.statistics import PublicStatisticsController, ReportController
 from app.routes.tracking import TrackingController
-from app.services import outbox, providers
+from app.services import outbox, providers, statistics
 from app.settings import check as check_settings
 from app.settings import get_settings
 
 log = logging.getLogger("motcua")
+STATISTICS_POLL_SECONDS = 5.0
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 
@@ -70,9 +72,16 @@ async def database(app: Litestar) -> AsyncIterator[None]:
         worker = asyncio.create_task(
             outbox.run_worker(providers.senders(), settings.outbox_poll_seconds)
         )
+    statistics_worker = None
+    if settings.outbox_worker:  # the same switch: tests apply the history explicitly
+        statistics_worker = asyncio.create_task(statistics.run_worker(STATISTICS_POLL_SECONDS))
     try:
         yield
     finally:
+        if statistics_worker is not None:
+            statistics_worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await statistics_worker
         if worker is not None:
             worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -133,6 +142,8 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             DeskFeedbackController,
             DeskRatingController,
             DeskFaqController,
+            PublicStatisticsController,
+            ReportController,
             static_file,
             *extra_route_handlers,
         ],

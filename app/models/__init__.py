@@ -22,6 +22,7 @@ from app.models.feedback import (
 )
 from app.models.messaging import Outbox
 from app.models.payment import Payment, PaymentCallback
+from app.models.statistics import StatisticDay, StatisticDossier, StatisticState
 
 TABLES = [
     AgencyLevel,
@@ -52,6 +53,9 @@ TABLES = [
     FeedbackVote,
     Rating,
     FaqItem,
+    StatisticDay,
+    StatisticDossier,
+    StatisticState,
 ]
 
 __all__ = [
@@ -83,5 +87,8 @@ __all__ = [
     "Rating",
     "RateLimit",
     "Sector",
+    "StatisticDay",
+    "StatisticDossier",
+    "StatisticState",
     "WebSession",
 ]

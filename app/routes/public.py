@@ -14,6 +14,7 @@ from app.routes._render import render
 from app.services import faq
 from app.services.catalogue import Filters, get_catalogue
 from app.services.form_pdf import form_pdf
+from app.services.statistics_times import procedure_times
 
 PAGE_CACHE = "public, max-age=60"
 
@@ -86,6 +87,7 @@ class PublicController(Controller):
                 "catalogue": catalogue,
                 "procedure": procedure,
                 "faq_items": await faq.for_procedure(code),
+                "procedure_times": await procedure_times(procedure.id),
             },
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from app.domain import forms, limits
@@ -57,7 +58,9 @@ def check(form: IntakeForm, procedure: ProcedureView | None) -> dict[str, str]:
     return errors
 
 
-async def register(officer: Officer, form: IntakeForm, procedure: ProcedureView) -> dict[str, Any]:
+async def register(
+    officer: Officer, form: IntakeForm, procedure: ProcedureView, now: datetime | None = None
+) -> dict[str, Any]:
     """Create the dossier, then submit and receive it at once: same code format and receipt."""
     errors = check(form, procedure)
     if errors:
@@ -90,5 +93,5 @@ async def register(officer: Officer, form: IntakeForm, procedure: ProcedureView)
     )
     await dossier.save().run()
     actor = workflow.Actor("officer", officer.id, Role.RECEPTIONIST, agency_id)
-    await workflow.transition(dossier.id, Action.SUBMIT, actor)
-    return await workflow.transition(dossier.id, Action.RECEIVE, actor)
+    await workflow.transition(dossier.id, Action.SUBMIT, actor, now=now)
+    return await workflow.transition(dossier.id, Action.RECEIVE, actor, now=now)

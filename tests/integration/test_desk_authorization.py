@@ -74,6 +74,14 @@ MATRIX: dict[tuple[str, str], tuple[int, int, int, int, int]] = {
     ("POST", "/mot-cua/cau-hoi/{item_id:int}/xoa"): (422, 422, 422, 422, 422),
 }
 
+# Statistics reports: every leader (of their own agency or the province), nobody else.
+LEADERS = {HB_LEADER, "lanhdao.tanlap", "lanhdao.tinh"}
+LEADERS_ONLY = {
+    ("GET", f"/mot-cua/bao-cao{tail}") for tail in ("", "/xlsx", "/csv", "/ho-so", "/tu-danh-gia")
+}
+# the "elsewhere" columns mix leaders and others, so expected_for() decides for these
+MATRIX.update(dict.fromkeys(LEADERS_ONLY, (403, 403, 200, 403, 403)))
+
 # What each POST sends: nothing that could change the dossier.
 FORMS = {
     DOSSIER + "/xu-ly": {"action": "receive"},  # already received: refused for everybody
@@ -104,6 +112,8 @@ def desk_routes() -> set[tuple[str, str]]:
 
 
 def expected_for(username: str, route: tuple[str, str]) -> int:
+    if route in LEADERS_ONLY:
+        return 200 if username in LEADERS else 403
     same_agency, receptionist = OFFICERS[username]
     column = (
         [HB_RECEPTIONIST, HB_SPECIALIST, HB_LEADER].index(username)

@@ -1,0 +1,195 @@
+"""Form II.06a and the public figures, read from the daily aggregates only.
+
+For a period [start, end] and a set of agencies: three grouped sums over ``statistic_day`` — the
+days in the period (cols 4, 5, 8–10 and the other counters), the running ``open``/``overdue``
+deltas up to ``end`` (cols 11–13) and the running ``open`` before ``start`` (col 6).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.domain.statistics import LEAF_COLUMNS, Period, totals
+from app.models import Agency, Procedure, ProcedureLevel, ProcedureSector, StatisticDay
+from app.models.account import Officer
+
+PERIOD_SUMS = ("c4", "c5", "c8", "c9", "c10", "fee_due", "paid_online", "digitised", "e_result")
+PERIOD_SUMS += ("resolved_days", "resolved_count")
+Key = tuple[int, int]  # (agency, procedure)
+
+
+@dataclass
+class Row:
+    """A row of the report: its label, the 13 columns and the other counters."""
+
+    key: int | None
+    label: str
+    cells: dict[str, int] = field(default_factory=dict)
+    procedures_online: set[int] = field(default_factory=set)
+
+    @property
+    def full(self) -> dict[str, int]:
+        return {**dict.fromkeys(PERIOD_SUMS, 0), **self.cells, **totals(self.cells)}
+
+
+def _in(ids: list[int]) -> str:
+    return ", ".join("{}" for _ in ids)
+
+
+async def _grouped(sql: str, *args: Any) -> list[dict[str, Any]]:
+    return await StatisticDay.raw(sql, *args).run()
+
+
+CACHE_SECONDS = 30.0  # the same figures for everybody asking within this time
+_cache: dict[tuple, tuple[float, dict[Key, dict[str, int]]]] = {}
+_lock = asyncio.Lock()
+
+
+async def cells_by_key(agencies: list[int], period: Period) -> dict[Key, dict[str, int]]:
+    """The leaf columns and counters per (agency, procedure), kept for CACHE_SECONDS."""
+    key = (tuple(sorted(agencies)), period.start, period.end)
+    hit = _cache.get(key)
+    if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    async with _lock:  # one computation at a time: concurrent askers wait for its result
+        hit = _cache.get(key)
+        if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
+            return hit[1]
+        cells = await _cells_by_key(agencies, period)
+    if len(_cache) > 1000:
+        _cache.clear()
+    _cache[key] = (time.monotonic(), cells)
+    return cells
+
+
+async def _cells_by_key(agencies: list[int], period: Period) -> dict[Key, dict[str, int]]:
+    if not agencies:
+        return {}
+    where = f"agency IN ({_in(agencies)})"
+    sums = ", ".join(f"SUM({c}) AS {c}" for c in PERIOD_SUMS)
+    out: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(LEAF_COLUMNS, 0))
+    for row in await _grouped(
+        f"SELECT agency, procedure, {sums} FROM statistic_day WHERE {where} "
+        "AND day >= {} AND day <= {} GROUP BY agency, procedure",
+        *agencies,
+        period.start,
+        period.end,
+    ):
+        out[row["agency"], row["procedure"]].update({c: int(row[c] or 0) for c in PERIOD_SUMS})
+    for row in await _grouped(
+        "SELECT agency, procedure, SUM(open_delta) AS o, SUM(overdue_delta) AS d "
+        f"FROM statistic_day WHERE {where} AND day <= {{}} GROUP BY agency, procedure",
+        *agencies,
+        period.end,
+    ):
+        opened, overdue = int(row["o"] or 0), int(row["d"] or 0)
+        if opened or overdue:
+            cell = out[row["agency"], row["procedure"]]
+            cell["c13"], cell["c12"] = overdue, opened - overdue
+    for row in await _grouped(
+        "SELECT agency, procedure, SUM(open_delta) AS o "
+        f"FROM statistic_day WHERE {where} AND day < {{}} GROUP BY agency, procedure",
+        *agencies,
+        period.start,
+    ):
+        if row["o"]:
+            out[row["agency"], row["procedure"]]["c6"] = int(row["o"])
+    return dict(out)
+
+
+def _add(row: Row, cells: dict[str, int], procedure: int) -> None:
+    for column, n in cells.items():
+        row.cells[column] = row.cells.get(column, 0) + n
+    if cells.get("c4"):
+        row.procedures_online.add(procedure)
+
+
+async def sector_of_procedures() -> dict[int, tuple[int, str]]:
+    rows = (
+        await ProcedureSector.select(
+            ProcedureSector.procedure, ProcedureSector.sector, ProcedureSector.sector.name
+        )
+        .order_by(ProcedureSector.position)
+        .run()
+    )
+    out: dict[int, tuple[int, str]] = {}
+    for r in rows:
+        out.setdefault(r["procedure"], (r["sector"], r["sector.name"]))
+    return out
+
+
+async def procedure_names() -> dict[int, str]:
+    return {r["id"]: r["name"] for r in await Procedure.select(Procedure.id, Procedure.name).run()}
+
+
+async def report_rows(agencies: dict[int, str], period: Period, by: str) -> tuple[list[Row], Row]:
+    """Rows by agency (``don-vi``), sector (``linh-vuc``) or procedure (``thu-tuc``), and the
+    total row."""
+    cells = await cells_by_key(list(agencies), period)
+    total = Row(None, "Tổng cộng")
+    rows: dict[int, Row] = {}
+    sectors = await sector_of_procedures() if by == "linh-vuc" else {}
+    names = await procedure_names() if by == "thu-tuc" else {}
+    for (agency, procedure), cell in cells.items():
+        if by == "don-vi":
+            key, label = agency, agencies.get(agency, str(agency))
+        elif by == "linh-vuc":
+            key, label = sectors.get(procedure, (0, "Chưa phân lĩnh vực"))
+        else:
+            key, label = procedure, names.get(procedure, str(procedure))
+        _add(rows.setdefault(key, Row(key, label)), cell, procedure)
+        _add(total, cell, procedure)
+    if by == "don-vi":
+        for agency, name in agencies.items():
+            rows.setdefault(agency, Row(agency, name))
+    ordered = sorted(rows.values(), key=lambda r: r.label)
+    return ordered, total
+
+
+async def report_scope(officer: Officer) -> dict[int, str]:
+    """The agencies a leader reports on: the whole province for a provincial agency, else
+    their own agency."""
+    agency_id = officer.agency if isinstance(officer.agency, int) else officer.agency.id
+    own = (
+        await Agency.select(Agency.id, Agency.name, Agency.level.key)
+        .where(Agency.id == agency_id)
+        .first()
+        .run()
+    )
+    if own["level.key"] != "tinh":
+        return {own["id"]: own["name"]}
+    rows = await Agency.select(Agency.id, Agency.name).order_by(Agency.name).run()
+    return {r["id"]: r["name"] for r in rows}
+
+
+async def public_agencies() -> dict[int, str]:
+    rows = (
+        await Agency.select(Agency.id, Agency.name)
+        .where(Agency.level.is_active == True)  # noqa: E712
+        .order_by(Agency.name)
+        .run()
+    )
+    return {r["id"]: r["name"] for r in rows}
+
+
+async def online_procedure_count(agencies: list[int]) -> int:
+    """Procedures with an online service (level 3 or 4) at the levels of these agencies."""
+    levels = {
+        r["level"] for r in await Agency.select(Agency.level).where(Agency.id.is_in(agencies)).run()
+    }
+    if not levels:
+        return 0
+    rows = (
+        await ProcedureLevel.select(ProcedureLevel.procedure)
+        .where(
+            ProcedureLevel.level.is_in(sorted(levels))
+            & (ProcedureLevel.procedure.service_level >= 3)
+        )
+        .distinct()
+        .run()
+    )
+    return len(rows)
