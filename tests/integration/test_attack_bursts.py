@@ -63,12 +63,12 @@ async def test_a_citizen_login_burst_evaluates_at_most_the_limit(
     demo_db, clean_address, monkeypatch
 ):
     citizen = await accounts.register(
-        "Lê Văn Thử", "0906000001", CITIZEN_PASSWORD, CITIZEN_PASSWORD
+        "Lê Văn Thử", "0908000001", CITIZEN_PASSWORD, CITIZEN_PASSWORD
     )
     counted = Counted(accounts.verify_password)
     monkeypatch.setattr(accounts, "verify_password", counted)
-    guesses = [{"dinh_danh": "0906000001", "mat_khau": f"sai mat khau {i}"} for i in range(59)]
-    right = {"dinh_danh": "0906000001", "mat_khau": CITIZEN_PASSWORD}
+    guesses = [{"dinh_danh": "0908000001", "mat_khau": f"sai mat khau {i}"} for i in range(59)]
+    right = {"dinh_danh": "0908000001", "mat_khau": CITIZEN_PASSWORD}
     answers = _burst([("POST", "/dang-nhap", g) for g in [*guesses, right]])
     assert counted.calls <= login_limits.TIERS[0].max_hits
     assert answers[-1].status_code == 429  # the right password, sent 60th, does not log in
@@ -99,7 +99,7 @@ async def test_an_officer_login_burst_evaluates_at_most_the_limit(
 async def test_a_tracking_factor_burst_evaluates_at_most_the_limit(
     demo_db, clean_address, monkeypatch
 ):
-    dossier = await submitted_dossier("0906000002", "burst2@example.com")
+    dossier = await submitted_dossier("0908000002", "burst2@example.com")
     counted = Counted(tracking._row)
     monkeypatch.setattr(tracking, "_row", counted)
     guesses = [{"ma": dossier["code"], "xac_thuc": f"{1000 + i}"} for i in range(39)]
@@ -111,17 +111,17 @@ async def test_a_tracking_factor_burst_evaluates_at_most_the_limit(
 
 
 async def test_the_owner_is_not_locked_out_by_a_stranger(demo_db, clean_address):
-    await accounts.register("Lê Văn Chủ", "0906000003", CITIZEN_PASSWORD, CITIZEN_PASSWORD)
+    await accounts.register("Lê Văn Chủ", "0908000003", CITIZEN_PASSWORD, CITIZEN_PASSWORD)
     for i in range(login_limits.TIERS[0].max_hits + 3):
         with pytest.raises(accounts.FormErrors):
-            await accounts.authenticate("0906000003", f"sai {i}", "198.51.100.66")
-    citizen = await accounts.authenticate("0906000003", CITIZEN_PASSWORD, "203.0.113.66")
-    assert citizen.phone == "0906000003"
+            await accounts.authenticate("0908000003", f"sai {i}", "198.51.100.66")
+    citizen = await accounts.authenticate("0908000003", CITIZEN_PASSWORD, "203.0.113.66")
+    assert citizen.phone == "0908000003"
 
 
 async def test_phone_and_email_of_one_account_share_one_counter(demo_db, clean_address):
     citizen = await accounts.register(
-        "Lê Văn Hai", "0906000004", CITIZEN_PASSWORD, CITIZEN_PASSWORD
+        "Lê Văn Hai", "0908000004", CITIZEN_PASSWORD, CITIZEN_PASSWORD
     )
     await (
         accounts.Citizen.update({accounts.Citizen.email: "hai@example.com"})
@@ -129,7 +129,7 @@ async def test_phone_and_email_of_one_account_share_one_counter(demo_db, clean_a
         .run()
     )
     for i in range(login_limits.TIERS[0].max_hits):
-        login = "0906000004" if i % 2 else "hai@example.com"
+        login = "0908000004" if i % 2 else "hai@example.com"
         with pytest.raises(accounts.FormErrors) as err:
             await accounts.authenticate(login, f"sai {i}", "198.51.100.67")
         assert err.value.status_code == 401
