@@ -64,3 +64,9 @@ def password_problem(password: str, identifier: str = "") -> str | None:
     if identifier and identifier.lower() in password.lower():
         return "Mật khẩu không được chứa số điện thoại hoặc e-mail của bạn"
     return None
+
+
+def officer_landing(roles: set[str]) -> str:
+    """Where an officer lands after logging in: an administrator who plays no part in dossiers
+    goes to the administration page, everyone else to the desk."""
+    return "admin" if set(roles) == {"administrator"} else "desk"

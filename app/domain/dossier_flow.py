@@ -377,6 +377,14 @@ CITIZEN_VISIBLE_ACTIONS = frozenset(Action) - {
 }
 
 
+def missing_items(note: str) -> list[str]:
+    """The supplement request's list: one item a line, or items separated by semicolons."""
+    lines = [line.strip() for line in note.splitlines() if line.strip()]
+    if len(lines) == 1 and ";" in lines[0]:
+        lines = [part.strip() for part in lines[0].split(";") if part.strip()]
+    return lines
+
+
 def is_terminal(status: Status) -> bool:
     return status in TERMINAL_STATUSES
 

@@ -14,6 +14,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from app.domain import dossier_flow as flow
+from app.domain.accounts import officer_landing
 from app.domain.forms import Field, FieldType
 from app.models import Agency, Dossier, Officer
 from app.routes._guards import client_address, current_officer
@@ -150,7 +151,8 @@ class DeskController(Controller):
             request.headers.get("user-agent", ""),
             old_token=request.cookies.get(COOKIE, ""),
         )
-        response = Redirect("/mot-cua", status_code=303)
+        landing = "/quan-tri" if officer_landing(officer_roles(officer)) == "admin" else "/mot-cua"
+        response = Redirect(landing, status_code=303)
         response.cookies.append(_session_cookie(token))
         return response
 
@@ -252,7 +254,7 @@ def _changes(form: dict[str, str]) -> workflow.Changes:
         new_due_on = date.fromisoformat(new_due) if new_due else None
     except ValueError:
         new_due_on = None
-    items = [line.strip() for line in form.get("ghi_chu", "").splitlines() if line.strip()]
+    items = flow.missing_items(form.get("ghi_chu", ""))
     return workflow.Changes(
         officer_id=int(form["can_bo"]) if form.get("can_bo", "").isdigit() else None,
         agency_id=int(form["co_quan"]) if form.get("co_quan", "").isdigit() else None,

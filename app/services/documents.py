@@ -128,6 +128,8 @@ def receipt_pdf(data: ReceiptData) -> bytes:
         new_y="NEXT",
     )
     pdf.set_y(max(pdf.get_y(), y + 26))
+    pdf.set_font("NotoSans", "", 7.5)
+    pdf.multi_cell(w, 3.6, tracking_help(data.code), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("NotoSans", "", 7)
     pdf.multi_cell(
         w,
@@ -138,6 +140,16 @@ def receipt_pdf(data: ReceiptData) -> bytes:
         new_y="NEXT",
     )
     return bytes(pdf.output())
+
+
+def tracking_help(code: str) -> str:
+    """How to track and what happens next, printed under the QR code of every receipt."""
+    return (
+        f"Tra cứu không cần đăng nhập, tại mục “Tra cứu” của cổng: nhập mã hồ sơ {code} và "
+        "4 số cuối số điện thoại đã khai trong hồ sơ. Tiếp theo: cơ quan giải quyết và trả kết "
+        "quả vào thời gian hẹn trên; nếu cần bổ sung giấy tờ, bạn được báo qua e-mail hoặc SMS "
+        "kèm danh sách, và thời hạn tạm dừng cho đến khi nhận đủ."
+    )
 
 
 def _row(pdf: FPDF, label: str, value: str, width: float, bold: bool = False) -> None:

@@ -108,3 +108,11 @@ async def test_an_administrator_cannot_lock_their_own_account(admin):
     assert "tài khoản của bạn" in own_row and "<button" not in own_row
     await _toggle(admin, "quantri")  # a hand-made request is ignored too
     assert (await admin.get("/quan-tri")).status_code == 200
+
+
+async def test_an_administrator_lands_on_the_administration_page(demo_db):
+    async with AsyncTestClient(app=create_app()) as client:
+        token = await csrf_token(client, "/mot-cua/dang-nhap")
+        data = {"_csrf_token": token, "ten_dang_nhap": "quantri", "mat_khau": "motcua-demo-2026"}
+        r = await client.post("/mot-cua/dang-nhap", data=data, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/quan-tri"

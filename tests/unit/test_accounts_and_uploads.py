@@ -60,3 +60,11 @@ def test_empty_and_oversized_files_are_refused():
     assert upload_problem(b"", 0, 10 * MB) == "Tệp rỗng, vui lòng chọn lại"
     assert "10 MB" in upload_problem(JPEG, 10 * MB + 1, 10 * MB)
     assert upload_problem(JPEG, 10 * MB, 10 * MB) is None
+
+
+def test_only_a_pure_administrator_lands_on_the_administration_page():
+    from app.domain.accounts import officer_landing
+
+    assert officer_landing({"administrator"}) == "admin"
+    assert officer_landing({"administrator", "receptionist"}) == "desk"
+    assert officer_landing({"leader"}) == "desk"

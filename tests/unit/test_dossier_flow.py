@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from app.domain import dossier_flow as flow
 from app.domain.dossier_flow import (
     ACTION_LABELS,
     CITIZEN_VISIBLE_ACTIONS,
@@ -448,3 +449,15 @@ def test_citizens_see_agency_steps_as_processing():
     assert S.TRANSFERRED not in PUBLIC_STATUSES
     assert A.SUBMIT_FOR_APPROVAL not in CITIZEN_VISIBLE_ACTIONS
     assert A.REQUEST_SUPPLEMENT in CITIZEN_VISIBLE_ACTIONS
+
+
+def test_a_supplement_request_is_a_list_by_lines_or_semicolons():
+    assert flow.missing_items("Bản sao CCCD\n\n Giấy chứng sinh ") == [
+        "Bản sao CCCD",
+        "Giấy chứng sinh",
+    ]
+    assert flow.missing_items("Bản sao CCCD; Giấy chứng sinh;") == [
+        "Bản sao CCCD",
+        "Giấy chứng sinh",
+    ]
+    assert flow.missing_items("   ") == []
