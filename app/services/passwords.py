@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from functools import lru_cache
 
 import anyio
@@ -19,15 +21,20 @@ def hasher() -> PasswordHasher:
     )
 
 
-_limiter: anyio.CapacityLimiter | None = None
+# One limiter per event loop: a server worker has one loop; a limiter must never be shared
+# between loops (its waiters would be woken from the wrong thread).
+_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _capacity() -> anyio.CapacityLimiter:
     """At most MOTCUA_HASH_CONCURRENCY hashes at once: a burst of logins queues, memory stays."""
-    global _limiter
-    if _limiter is None:
-        _limiter = anyio.CapacityLimiter(get_settings().hash_concurrency)
-    return _limiter
+    loop = asyncio.get_running_loop()
+    limiter = _limiters.get(loop)
+    if limiter is None:
+        limiter = _limiters[loop] = anyio.CapacityLimiter(get_settings().hash_concurrency)
+    return limiter
 
 
 async def hash_password(password: str) -> str:
