@@ -30,7 +30,9 @@ LOOKUP_PER_ADDRESS = rate_limit.Limit(
 # citizen's own account keep working either way.
 FACTORS_PER_CODE_AND_ADDRESS = rate_limit.Limit("track-code-address", 10, 24 * 3600)
 FACTORS_PER_CODE = rate_limit.Limit("track-code", 100, 24 * 3600)
-PUBLIC_ACTIONS = flow.CITIZEN_VISIBLE_ACTIONS - {flow.Action.SUPPLY}
+PUBLIC_ACTIONS = flow.CITIZEN_VISIBLE_ACTIONS
+# How the public timeline names a step when the desk's verb would mislead a reader.
+PUBLIC_EVENT_LABELS = {flow.Action.SUPPLY.value: "Cơ quan đã nhận giấy tờ bổ sung"}
 
 
 class TooManyLookups(Exception):
@@ -82,7 +84,11 @@ async def _public(row: dict[str, Any]) -> PublicDossier:
         .order_by(DossierEvent.id)
         .run()
     )
-    shown = [e for e in events if e["action"] in PUBLIC_ACTIONS]
+    shown = [
+        {**e, "label": PUBLIC_EVENT_LABELS.get(e["action"]) or flow.ACTION_LABELS[e["action"]]}
+        for e in events
+        if e["action"] in PUBLIC_ACTIONS
+    ]
     status = flow.Status(row["status"])
     note = (
         row["status_note"]

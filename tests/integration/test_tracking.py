@@ -102,3 +102,36 @@ def test_the_factor_never_reaches_the_access_log():
     RedactSecrets().filter(record)
     line = record.getMessage()
     assert "1234" not in line and "xac_thuc=***" in line
+
+
+async def test_the_public_page_follows_a_supplement_from_request_to_supply(client):
+    from app.domain import dossier_flow as flow
+    from app.services import workflow
+    from tests.integration.builders import officer_id
+
+    dossier = await submitted_dossier("0904000077", "track77@example.com")
+    desk = workflow.Actor("officer", await officer_id("tiepnhan.hoabinh"), flow.Role.RECEPTIONIST)
+    expert = workflow.Actor("officer", await officer_id("xuly.hoabinh"), flow.Role.SPECIALIST)
+    await workflow.transition(dossier["id"], flow.Action.RECEIVE, desk)
+    await workflow.transition(
+        dossier["id"], flow.Action.ASSIGN, desk, changes=workflow.Changes(officer_id=expert.id)
+    )
+    items = flow.missing_items("Bản sao hợp đồng thuê nhà; Giấy xác nhận của chủ nhà")
+    await workflow.transition(
+        dossier["id"],
+        flow.Action.REQUEST_SUPPLEMENT,
+        expert,
+        note="Bản sao hợp đồng thuê nhà; Giấy xác nhận của chủ nhà",
+        changes=workflow.Changes(missing_items=items),
+    )
+    query = {"ma": dossier["code"], "xac_thuc": "0077"}
+    waiting = (await client.get("/tra-cuu", params=query)).text
+    assert "<li>Bản sao hợp đồng thuê nhà</li>" in waiting
+    assert "<li>Giấy xác nhận của chủ nhà</li>" in waiting
+    assert "Đang tạm dừng" in waiting and "Ngày hẹn trả kết quả" not in waiting
+
+    citizen = workflow.Actor("citizen", dossier["citizen"], flow.Role.CITIZEN)
+    await workflow.transition(dossier["id"], flow.Action.SUPPLY, citizen)
+    supplied = (await client.get("/tra-cuu", params=query)).text
+    assert "Cơ quan đã nhận giấy tờ bổ sung" in supplied  # the timeline shows it arrived
+    assert "Đang tạm dừng" not in supplied and "Ngày hẹn trả kết quả" in supplied
