@@ -32,7 +32,14 @@ async def import_catalogue_file(path: Path, effective_on: date) -> None:
     from app.services.catalogue_import import import_catalogue
 
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise SystemExit(
+            f"Tệp {path} không phải văn bản UTF-8 (byte lỗi ở vị trí {exc.start}),"
+            " hãy lưu lại tệp với bảng mã UTF-8."
+        ) from None
+    except RecursionError:
+        raise SystemExit(f"Tệp {path} lồng nhau quá sâu, không đọc được.") from None
     except (OSError, json.JSONDecodeError) as exc:
         raise SystemExit(f"Không đọc được tệp {path}: {exc}") from exc
     try:

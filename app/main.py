@@ -20,6 +20,7 @@ from litestar.types import ControllerRouterHandler
 
 from app import security, templating
 from app.input_guard import InputGuard, SafeRequest
+from app.routes._errors import BUSY_ERRORS, database_busy
 from app.routes._guards import LoginRequired, OfficerLoginRequired, load_account, login_url
 from app.routes._hosts import allowed_hosts_middleware
 from app.routes.account import AccountController
@@ -166,6 +167,7 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             NotFoundException: http_error,
             413: request_too_large,
             HTTPException: http_error,
+            **dict.fromkeys(BUSY_ERRORS, database_busy),
             500: server_error,
         },
         openapi_config=None,

@@ -25,6 +25,11 @@ CHANNELS = {"all": "all", "truc_tiep": "in_person", "truc_tuyen": "online"}
 SUBMISSIONS = {"nop": "submit", "xuat_trinh": "present_only"}
 COPY_KINDS = {"ban_chinh": "original", "ban_sao": "copy", "dien_tu": "electronic"}
 REQUIREMENTS = {True: "required", False: "optional", "khi_co": "when_applicable"}
+# Sane maxima: no procedure takes longer than a working year, and no fee is a trillion dong.
+MAX_TIME_LIMIT = {"working_day": 365, "day": 365, "hour": 8_760, "same_day": 0}
+MAX_AMOUNT_VND = 10**12
+MAX_COUNT = 2**31 - 1  # the INTEGER columns that hold counts and quantities
+MAX_DEPTH = 20  # a catalogue row is a few levels deep; anything deeper is refused
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,9 @@ class _Row:
             self.fail(path, "cần ít nhất một giá trị")
         return [v.strip() for v in value if v.strip()]
 
-    def integer(self, obj: dict, key: str, path: str, *, minimum: int = 0) -> int | None:
+    def integer(
+        self, obj: dict, key: str, path: str, *, minimum: int = 0, maximum: int = MAX_COUNT
+    ) -> int | None:
         value = obj.get(key)
         if value is None:
             return None
@@ -144,6 +151,9 @@ class _Row:
             return None
         if value < minimum:
             self.fail(path, f"phải lớn hơn hoặc bằng {minimum}")
+            return None
+        if value > maximum:
+            self.fail(path, f"không được lớn hơn {maximum:,}".replace(",", "."))
             return None
         return value
 
@@ -181,6 +191,13 @@ def parse_catalogue(document: Any, known_levels: set[str]) -> list[ProcedureReco
     records: list[ProcedureRecord] = []
     seen: dict[str, int] = {}
     for position, data in enumerate(document["procedures"], start=1):
+        too_deep = _too_deep(data)
+        if too_deep is not None:
+            row_id = str(data.get("id", ""))[:40] if isinstance(data, dict) else ""
+            problems.append(
+                ImportProblem(position, row_id, too_deep, f"lồng nhau quá {MAX_DEPTH} cấp")
+            )
+            continue
         row = _Row(position, data, problems)
         record = _parse_procedure(row, known_levels)
         if record is None:
@@ -192,6 +209,35 @@ def parse_catalogue(document: Any, known_levels: set[str]) -> list[ProcedureReco
     if problems:
         raise CatalogueInvalid(problems)
     return records
+
+
+def _too_deep(data: Any) -> str | None:
+    """The path of the first value nested deeper than MAX_DEPTH, without recursion."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return path.split(".")[0].split("[")[0] or "(dòng)"
+        if isinstance(value, dict):
+            stack.extend(
+                (v, f"{path}.{k}" if path else str(k), depth + 1) for k, v in value.items()
+            )
+        elif isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
+    return None
+
+
+def _time_limit(row: _Row, limit: dict, unit: str) -> int | None:
+    maximum = MAX_TIME_LIMIT.get(unit, MAX_COUNT)
+    return row.integer(limit, "value", "thoi_han.value", maximum=maximum or MAX_COUNT)
+
+
+def _validity(row: _Row, d: dict) -> tuple[date | None, date | None]:
+    valid_from = row.day(d, "hieu_luc_tu", "hieu_luc_tu")
+    valid_to = row.day(d, "hieu_luc_den", "hieu_luc_den")
+    if valid_from and valid_to and valid_to < valid_from:
+        row.fail("hieu_luc_den", "ngày hết hiệu lực không được trước ngày có hiệu lực")
+    return valid_from, valid_to
 
 
 def _parse_procedure(row: _Row, known_levels: set[str]) -> ProcedureRecord | None:
@@ -223,7 +269,7 @@ def _parse_procedure(row: _Row, known_levels: set[str]) -> ProcedureRecord | Non
             "thoi_han.unit",
             f"giá trị {unit!r} không hợp lệ (chấp nhận: {', '.join(sorted(TIME_UNITS))})",
         )
-    value = row.integer(limit, "value", "thoi_han.value")
+    value = _time_limit(row, limit, unit)
     after_cutoff = limit.get("after_15h_next_working_day", False)
     if not isinstance(after_cutoff, bool):
         row.fail("thoi_han.after_15h_next_working_day", "phải là true hoặc false")
@@ -243,7 +289,10 @@ def _parse_procedure(row: _Row, known_levels: set[str]) -> ProcedureRecord | Non
         time_limit_unit=unit,
         time_limit_text=row.text(limit, "text", "thoi_han.text", required=False),
         max_working_days=row.integer(
-            d, "thoi_han_toi_da_ngay_lam_viec", "thoi_han_toi_da_ngay_lam_viec"
+            d,
+            "thoi_han_toi_da_ngay_lam_viec",
+            "thoi_han_toi_da_ngay_lam_viec",
+            maximum=MAX_TIME_LIMIT["working_day"],
         ),
         after_cutoff_next_day=bool(after_cutoff),
         steps=row.texts(d, "trinh_tu", "trinh_tu"),
@@ -255,9 +304,10 @@ def _parse_procedure(row: _Row, known_levels: set[str]) -> ProcedureRecord | Non
         service_level=service_level,
         usage_count=row.integer(d, "luot_su_dung", "luot_su_dung") or 0,
         is_approximate=bool(d.get("approximate", False)),
-        valid_from=row.day(d, "hieu_luc_tu", "hieu_luc_tu"),
-        valid_to=row.day(d, "hieu_luc_den", "hieu_luc_den"),
+        valid_from=None,
+        valid_to=None,
     )
+    record.valid_from, record.valid_to = _validity(row, d)
     record.components = _components(row, d.get("thanh_phan_ho_so", []))
     record.fees = _fees(row, d.get("phi_le_phi", []))
     items = d.get("thanh_phan_ho_so", [])
@@ -341,7 +391,9 @@ def _fees(row: _Row, items: Any) -> list[FeeRecord]:
             FeeRecord(
                 name=name,
                 kind="charge" if name.lower().startswith("phí") else "fee",
-                amount_vnd=row.integer(item, "amount_vnd", f"{path}.amount_vnd"),
+                amount_vnd=row.integer(
+                    item, "amount_vnd", f"{path}.amount_vnd", maximum=MAX_AMOUNT_VND
+                ),
                 unit=row.text(item, "don_vi", f"{path}.don_vi", required=False),
                 channel=row.choice(item, "kenh", f"{path}.kenh", CHANNELS, "all"),
                 note=row.text(item, "ghi_chu", f"{path}.ghi_chu", required=False),

@@ -177,6 +177,7 @@ class AccountController(Controller):
             form["xa"] = ""
             return _page("profile", _profile_context(citizen, form, {}))
         try:
+            await accounts.admit_profile_save(citizen.id, client_address(request))
             await accounts.update_profile(
                 citizen,
                 accounts.ProfileInput(

@@ -23,6 +23,12 @@ RESET_PER_ADDRESS = rate_limit.Limit("reset-address", 5, 60 * 60)
 REGISTER_PER_ADDRESS = rate_limit.Limit(
     "register-address", int(os.environ.get("MOTCUA_REGISTRATIONS_PER_ADDRESS", "10")), 60 * 60
 )
+PROFILE_PER_ACCOUNT = rate_limit.Limit(
+    "profile-account", int(os.environ.get("MOTCUA_PROFILE_SAVES_PER_ACCOUNT", "20")), 60 * 60
+)
+PROFILE_PER_ADDRESS = rate_limit.Limit(
+    "profile-address", int(os.environ.get("MOTCUA_PROFILE_SAVES_PER_ADDRESS", "60")), 60 * 60
+)
 RESET_HOURS = 1
 
 
@@ -57,6 +63,7 @@ async def register(
     elif password != confirm:
         errors["nhap_lai"] = "Mật khẩu nhập lại không khớp"
     if not errors and identifier and await Citizen.exists().where(_where(identifier)).run():
+        await burn_time(password)  # as long as the hash a new account costs
         errors["dinh_danh"] = (
             "Số điện thoại hoặc e-mail này đã có tài khoản. Hãy đăng nhập hoặc lấy lại mật khẩu."
         )
@@ -127,9 +134,10 @@ async def request_reset(login: str, address: str, link_base: str) -> None:
     if identifier is None:
         raise FormErrors({"dinh_danh": "Nhập số điện thoại hoặc e-mail đã đăng ký"})
     citizen = await Citizen.objects().where(_where(identifier)).first().run()
-    if citizen is None or not citizen.email:
-        return
     token = secrets.token_urlsafe(32)
+    if citizen is None or not citizen.email:
+        _digest(token)  # the same answer, and about the same work, as for a real account
+        return
     async with write_transaction():
         await (
             PasswordReset(
@@ -208,6 +216,21 @@ class ProfileInput:
 
 async def _taken(where: Where, citizen_id: int) -> bool:
     return await Citizen.exists().where(where & (Citizen.id != citizen_id)).run()
+
+
+async def admit_profile_save(citizen_id: int, address: str) -> None:
+    """Count a profile save per account and per address before it is checked.
+
+    Saving answers whether a phone number or e-mail belongs to another account (it must, to be
+    refused), so the number of tries is what keeps it from being a directory of accounts."""
+    verdict = await rate_limit.hit_all(
+        [(PROFILE_PER_ACCOUNT, f"citizen:{citizen_id}"), (PROFILE_PER_ADDRESS, address)]
+    )
+    if not verdict.allowed:
+        minutes = max(1, -(-verdict.retry_after // 60))
+        raise FormErrors(
+            {"_": f"Bạn đã lưu hồ sơ quá nhiều lần. Vui lòng thử lại sau {minutes} phút."}, 429
+        )
 
 
 async def update_profile(citizen: Citizen, data: ProfileInput, today: date) -> None:

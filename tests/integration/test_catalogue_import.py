@@ -99,3 +99,40 @@ def test_cli_reports_the_bad_row_and_exits_non_zero(tmp_path, demo_db):
     assert done.returncode == 1
     assert "thủ tục thứ 2 (id IT-7), trường thoi_han.unit" in done.stderr
     assert "không nạp gì" in done.stderr
+
+
+def _run_cli(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", "import-catalogue", str(path)],
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_cli_refuses_a_file_that_is_not_utf8(tmp_path, demo_db):
+    path = tmp_path / "latin1.json"
+    text = json.dumps({"procedures": [_row("IT-8", ten="Đăng ký kết hôn")]}, ensure_ascii=False)
+    path.write_bytes(text.encode("utf-16"))
+    done = _run_cli(path)
+    assert done.returncode != 0
+    assert "không phải văn bản UTF-8" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_cli_refuses_absurd_nesting_without_a_traceback(tmp_path, demo_db):
+    path = tmp_path / "deep.json"
+    path.write_text('{"procedures": [' + "[" * 10_000 + "]" * 10_000 + "]}", encoding="utf-8")
+    done = _run_cli(path)
+    assert done.returncode != 0
+    assert "lồng nhau quá sâu" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_cli_names_the_row_and_field_of_an_absurd_value(tmp_path, demo_db):
+    rows = [_row("IT-9", thoi_han={"value": 10**12, "unit": "working_day"})]
+    path = tmp_path / "absurd.json"
+    path.write_text(json.dumps({"procedures": rows}), encoding="utf-8")
+    done = _run_cli(path)
+    assert done.returncode == 1
+    assert "thủ tục thứ 1 (id IT-9), trường thoi_han.value" in done.stderr
+    assert "Traceback" not in done.stderr

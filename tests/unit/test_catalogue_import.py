@@ -153,3 +153,70 @@ def test_unreadable_components_are_not_reported_again_for_each_file_field():
     with pytest.raises(CatalogueInvalid) as err:
         parse_catalogue(_doc(row), LEVELS)
     assert [p.field for p in err.value.problems] == ["thanh_phan_ho_so[2]"]
+
+
+def _fields(*rows):
+    with pytest.raises(CatalogueInvalid) as err:
+        parse_catalogue(_doc(*rows), LEVELS)
+    return [(p.position, p.field, p.message) for p in err.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("limit", "message"),
+    [
+        ({"value": 10**12, "unit": "working_day"}, "không được lớn hơn 365"),
+        ({"value": 366, "unit": "day"}, "không được lớn hơn 365"),
+        ({"value": 8_761, "unit": "hour"}, "không được lớn hơn 8.760"),
+        ({"value": -1, "unit": "working_day"}, "phải lớn hơn hoặc bằng 0"),
+    ],
+)
+def test_absurd_time_limits_are_refused(limit, message):
+    assert _fields(_row(thoi_han=limit)) == [(1, "thoi_han.value", message)]
+
+
+def test_the_longest_sane_time_limits_are_accepted():
+    rows = [
+        _row(id="T1", thoi_han={"value": 365, "unit": "working_day"}),
+        _row(id="T2", thoi_han={"value": 8_760, "unit": "hour"}),
+        _row(id="T3", thoi_han_toi_da_ngay_lam_viec=365),
+    ]
+    assert [r.time_limit_value for r in parse_catalogue(_doc(*rows), LEVELS)][:2] == [365, 8_760]
+
+
+def test_an_unbounded_maximum_working_days_is_refused():
+    problems = _fields(_row(thoi_han_toi_da_ngay_lam_viec=10**12))
+    assert [p[1] for p in problems] == ["thoi_han_toi_da_ngay_lam_viec"]
+
+
+@pytest.mark.parametrize(("amount", "ok"), [(10**12, True), (10**12 + 1, False), (-1, False)])
+def test_fee_amounts_must_be_possible_in_vnd(amount, ok):
+    row = _row()
+    row["phi_le_phi"][0]["amount_vnd"] = amount
+    if ok:
+        assert parse_catalogue(_doc(row), LEVELS)[0].fees[0].amount_vnd == amount
+    else:
+        assert [p[1] for p in _fields(row)] == ["phi_le_phi[0].amount_vnd"]
+
+
+def test_quantities_beyond_the_integer_column_are_refused():
+    row = _row()
+    row["thanh_phan_ho_so"][0]["so_luong"] = 2**31
+    assert [p[1] for p in _fields(row)] == ["thanh_phan_ho_so[0].so_luong"]
+
+
+def test_an_end_date_before_the_start_date_is_refused():
+    problems = _fields(_row(hieu_luc_tu="2026-05-01", hieu_luc_den="2026-04-30"))
+    assert problems == [(1, "hieu_luc_den", "ngày hết hiệu lực không được trước ngày có hiệu lực")]
+    same_day = _row(hieu_luc_tu="2026-05-01", hieu_luc_den="2026-05-01")
+    assert parse_catalogue(_doc(same_day), LEVELS)[0].valid_to.isoformat() == "2026-05-01"
+
+
+def test_absurd_nesting_is_refused_with_the_row_and_field():
+    deep: object = "x"
+    for _ in range(5_000):
+        deep = [deep]
+    rows = [_row(id="N1"), _row(id="N2", bieu_mau={"truong": deep})]
+    with pytest.raises(CatalogueInvalid) as err:
+        parse_catalogue(_doc(*rows), LEVELS)
+    assert [(p.position, p.row_id, p.field) for p in err.value.problems] == [(2, "N2", "bieu_mau")]
+    assert "lồng nhau quá 20 cấp" in str(err.value)
