@@ -41,6 +41,7 @@ from app.routes.feedback_desk import (
     DeskFeedbackController,
     DeskRatingController,
 )
+from app.routes.guides import GuidesController
 from app.routes.payments import (
     CitizenPaymentController,
     GatewayController,
@@ -125,6 +126,7 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
     return Litestar(
         route_handlers=[
             PublicController,
+            GuidesController,
             AccountController,
             CitizenController,
             CitizenDossierController,
