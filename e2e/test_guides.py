@@ -74,6 +74,7 @@ def test_the_submission_guide_matches_the_portal(phone_page: Page, shots: Shots)
     shots.take(page, "nop-ho-so-2.webp")
     results.get_by_role("link", name=MARITAL_STATUS_NAME, exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(MARITAL_STATUS_NAME)
+    page.get_by_role("button", name="Nộp hồ sơ trực tuyến").first.scroll_into_view_if_needed()
     shots.take(page, "nop-ho-so-3.webp")
     page.get_by_role("button", name="Nộp hồ sơ trực tuyến").first.click()
     wizard = WizardPage(page)
@@ -159,3 +160,18 @@ def test_the_tracking_and_payment_guide_matches_the_portal(phone_page: Page, sho
     page.get_by_role("button", name="Xác nhận").click()
     expect(page.get_by_role("status")).to_contain_text("Thanh toán thành công.")
     shots.take(page, "tra-cuu-4.webp")
+
+
+def test_a_visitor_reads_a_guide_from_the_footer(page: Page) -> None:
+    page.goto("/")
+    page.get_by_role("contentinfo").get_by_role("link", name="Hướng dẫn sử dụng").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hướng dẫn sử dụng")
+    page.get_by_role("link", name="Tra cứu hồ sơ và nộp phí trực tuyến").click()
+    steps = page.get_by_role("main").get_by_role("list").first.get_by_role("listitem")
+    expect(steps).to_have_count(4)
+    first = steps.first
+    expect(first.get_by_role("heading", level=2)).to_have_text("Bước 1. Mở trang Tra cứu")
+    picture = first.get_by_role("img", name=re.compile("^Ảnh chụp màn hình: Mở trang Tra cứu"))
+    expect(picture).to_have_attribute("loading", "lazy")
+    picture.scroll_into_view_if_needed()
+    expect(picture).to_have_js_property("naturalWidth", 360)
