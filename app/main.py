@@ -42,6 +42,7 @@ from app.routes.feedback_desk import (
     DeskFeedbackController,
     DeskRatingController,
 )
+from app.routes.guides import GuidesController
 from app.routes.payments import (
     CitizenPaymentController,
     GatewayController,
@@ -126,6 +127,7 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
     return Litestar(
         route_handlers=[
             PublicController,
+            GuidesController,
             AccountController,
             CitizenController,
             CitizenDossierController,

@@ -16,6 +16,7 @@ from app.domain import feedback_flow as ff
 from app.domain.dossier_codes import new_reference
 from app.domain.feedback_form import Submission
 from app.domain.search import fold
+from app.domain.text import ascii_digits
 from app.models import (
     Agency,
     Dossier,
@@ -161,7 +162,7 @@ async def look_up(code: str, factor: str, address: str) -> SenderView | None:
     if not blocked.allowed:
         raise TooManyLookups(blocked.retry_after)
     row = await Feedback.select().where(Feedback.code == code).first().run()
-    digits = "".join(ch for ch in factor if ch.isdigit())
+    digits = "".join(ch for ch in ascii_digits(factor) if ch in "0123456789")
     expected = factor_of(row["phone"]) if row else "no-feedback"
     if row is None or not hmac.compare_digest(expected, digits):
         await rate_limit.hit(FAILURES_PER_CODE, code)

@@ -40,6 +40,8 @@ def signature(code: str) -> str:
 
 
 def is_valid_signature(code: str, candidate: str) -> bool:
+    if not candidate.isascii() or not code.isascii():
+        return False  # compare_digest takes ASCII only; no signature is anything else
     return hmac.compare_digest(signature(code), candidate.lower())
 
 

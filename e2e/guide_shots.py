@@ -1,0 +1,103 @@
+"""Pictures for the help guides, taken from the live portal, and their manifest.
+
+``python -m e2e.guide_shots`` runs ``e2e/test_guides.py`` with ``MOTCUA_GUIDE_SHOTS=1``: the
+journeys then write every step's picture (WebP, 360×640, at most 40 KB) to ``static/guides/``
+and its fingerprint to ``static/guides/manifest.json``. Without the variable, the same journeys
+(part of the end-to-end suite) only recompute the fingerprints and fail when one differs from
+the manifest: the guide's picture no longer shows the page as it is.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL import Image
+from playwright.sync_api import Page
+
+from app.domain.guides import MAX_PICTURE_BYTES, all_pictures, fingerprint
+
+GUIDES_DIR = Path(__file__).resolve().parents[1] / "static" / "guides"
+MANIFEST = GUIDES_DIR / "manifest.json"
+WRITE = os.environ.get("MOTCUA_GUIDE_SHOTS") == "1"
+
+
+def read_manifest() -> dict[str, dict]:
+    if not MANIFEST.exists():
+        return {}
+    return json.loads(MANIFEST.read_text(encoding="utf-8"))["pictures"]
+
+
+def write_manifest(entries: dict[str, dict]) -> None:
+    ordered = {name: entries[name] for name in all_pictures() if name in entries}
+    text = json.dumps({"pictures": ordered}, ensure_ascii=False, indent=2, sort_keys=False)
+    MANIFEST.write_text(text + "\n", encoding="utf-8")
+
+
+def page_fingerprint(page: Page) -> tuple[str, str]:
+    """The main heading and the fingerprint of what the page shows (see ``fingerprint``)."""
+    main = page.locator("main")
+    heading = main.get_by_role("heading", level=1).first.inner_text()
+    controls = main.locator("button:visible, label:visible").all_inner_texts()
+    return heading, fingerprint(heading, controls)
+
+
+def webp(png: bytes, limit: int = MAX_PICTURE_BYTES) -> bytes:
+    """A screenshot as WebP, at the best quality that stays within ``limit`` bytes."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    for quality in (70, 60, 50, 40, 30, 20):
+        buffer = io.BytesIO()
+        image.save(buffer, "WEBP", quality=quality, method=6)
+        if buffer.tell() <= limit:
+            return buffer.getvalue()
+    raise ValueError(f"screenshot does not fit in {limit} bytes")
+
+
+class Shots:
+    """Collects, step by step, what each guide picture shows; writes it when asked to."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, dict] = {}
+
+    def take(self, page: Page, picture: str) -> None:
+        heading, print_ = page_fingerprint(page)
+        entry = {"heading": heading, "fingerprint": print_}
+        if WRITE:
+            body = webp(page.screenshot(type="png"))
+            (GUIDES_DIR / picture).write_bytes(body)
+            entry["bytes"] = len(body)
+        self.seen[picture] = entry
+
+    def finish(self) -> list[str]:
+        """Write mode: store the fingerprints. Check mode: the pictures whose page changed."""
+        manifest = read_manifest()
+        if WRITE:
+            write_manifest({**manifest, **self.seen})
+            return []
+        return [
+            f"{name}: the page now shows “{seen['heading']}” ({seen['fingerprint']}), "
+            f"the picture shows {manifest.get(name, {}).get('fingerprint', 'nothing')}"
+            for name, seen in self.seen.items()
+            if manifest.get(name, {}).get("fingerprint") != seen["fingerprint"]
+        ]
+
+
+def main() -> int:
+    """Take every guide's pictures anew from a live portal on the demo database."""
+    env = {**os.environ, "MOTCUA_GUIDE_SHOTS": "1"}
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        str(Path(__file__).with_name("test_guides.py")),
+    ]
+    return subprocess.call(command, env=env)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
