@@ -10,14 +10,18 @@ a VNPay code, never a 500. Run on SQLite and on PostgreSQL (``MOTCUA_TEST_DATABA
 from __future__ import annotations
 
 import asyncio
+import os
+from collections.abc import Iterator
 from datetime import timedelta
 
+import httpx
 import pytest
 
 from app.domain.fees import FeeStatus
 from app.models import Payment
 from app.services import payments, reconciliation
 from app.services.calendar import local_now
+from e2e.support import live_portal
 from tests.integration.builders import officer_id, post
 from tests.integration.builders_payments import (
     RECEPTIONIST,
@@ -37,6 +41,14 @@ from tests.integration.helpers import login
 IPN_PATH = "/thanh-toan/vnpay/ipn"
 CONFIRMED = {"RspCode": "00", "Message": "Confirm Success"}
 ALREADY = {"RspCode": "02", "Message": "Order already confirmed"}
+
+
+@pytest.fixture(scope="module")
+def portal(demo_db, tmp_path_factory) -> Iterator[str]:
+    """``motcua serve`` in a subprocess, so that requests really run at the same time."""
+    log_path = tmp_path_factory.mktemp("attack-payments") / "server.log"
+    with live_portal(os.environ.copy(), log_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -165,17 +177,18 @@ async def test_desk_and_online_at_once_give_one_receipt(demo_db):
     assert (await dossier_row(dossier["id"]))["fee_status"] == FeeStatus.PAID
 
 
-async def test_twenty_identical_ipns_at_once_are_all_logged_and_answered(clients):
+async def test_twenty_identical_ipns_at_once_are_all_logged_and_answered(portal):
     dossier = await _new_dossier()
     request = await start_payment(dossier["id"])
     notification = callback(request, "00")
-    gateway = await clients.new()
     series = receipt_series()
     before = await receipt_numbers(series)
 
-    responses = await asyncio.gather(
-        *(gateway.get(IPN_PATH, params=notification) for _ in range(20))
-    )
+    # a real server: the in-process test client handles one request at a time
+    async with httpx.AsyncClient(base_url=portal, timeout=60) as gateway:
+        responses = await asyncio.gather(
+            *(gateway.get(IPN_PATH, params=notification) for _ in range(20))
+        )
 
     assert [r.status_code for r in responses] == [200] * 20
     answers = [r.json() for r in responses]
@@ -207,3 +220,19 @@ async def test_an_ipn_that_keeps_meeting_a_busy_database_is_answered_99_and_logg
     [logged] = await callbacks_for(request["vnp_TxnRef"])
     assert logged["answer_code"] == "99"
     assert (await payments_of(dossier["id"]))[0]["status"] == "pending"
+
+
+async def test_twenty_identical_ipns_at_once_in_the_service(demo_db):
+    dossier = await _new_dossier()
+    request = await start_payment(dossier["id"])
+    notification = callback(request, "00")
+
+    answers = await asyncio.gather(
+        *(payments.handle_ipn(notification, "127.0.0.1") for _ in range(20)),
+        return_exceptions=True,
+    )
+
+    assert answers.count(CONFIRMED) == 1, answers
+    assert answers.count(ALREADY) == 19, answers
+    assert len(await _receipted(dossier["id"])) == 1
+    assert len(await callbacks_for(request["vnp_TxnRef"])) == 20
