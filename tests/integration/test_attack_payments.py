@@ -133,6 +133,8 @@ async def test_a_desk_payment_while_online_is_pending_leaves_the_late_ipn_for_re
     dossier = await _new_dossier()
     request = await start_payment(dossier["id"])
     desk = await clients.officer(RECEPTIONIST)
+    panel = await desk.get(f"/mot-cua/ho-so/{dossier['id']}")
+    assert "Thu tại quầy sẽ hủy giao dịch đó" in panel.text  # the officer is told first
 
     response = await post(desk, f"/mot-cua/ho-so/{dossier['id']}/thu-phi", {"cach": "cash"})
     assert response.status_code == 303, response.text
