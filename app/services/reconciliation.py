@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -30,15 +30,16 @@ class DayReport:
     day: date
     rows: list[dict[str, Any]]
     totals: dict[str, int]
+    refunds: list[dict[str, Any]] = field(default_factory=list)  # confirmed after the fee was paid
 
     @property
     def total(self) -> int:
         return sum(self.totals.values())
 
 
-async def day_report(agency_id: int, day: date) -> DayReport:
+async def _rows(agency_id: int, day: date, status: str) -> list[dict[str, Any]]:
     start = datetime.combine(day, time(0, 0), LOCAL_TZ)
-    rows = (
+    return (
         await Payment.select(
             Payment.all_columns(),
             Payment.dossier.code.as_alias("dossier_code"),
@@ -46,17 +47,22 @@ async def day_report(agency_id: int, day: date) -> DayReport:
         )
         .where(
             (Payment.agency == agency_id)
-            & (Payment.status == "paid")
+            & (Payment.status == status)
             & (Payment.paid_at >= start)
             & (Payment.paid_at < start + timedelta(days=1))
         )
-        .order_by(Payment.receipt_number)
+        .order_by(Payment.receipt_number, Payment.id)
         .run()
     )
+
+
+async def day_report(agency_id: int, day: date) -> DayReport:
+    """The day's receipts, and the online payments confirmed that day that are due for refund."""
+    rows = await _rows(agency_id, day, "paid")
     totals: dict[str, int] = {}
     for row in rows:
         totals[row["method"]] = totals.get(row["method"], 0) + row["amount_vnd"]
-    return DayReport(day, rows, totals)
+    return DayReport(day, rows, totals, await _rows(agency_id, day, "refund_due"))
 
 
 def to_csv(report: DayReport) -> str:
