@@ -473,7 +473,7 @@ async def attachment_response(dossier_id: int, token: str) -> Response:
             "Content-Disposition": f'inline; filename="{row["field_key"]}.{ext}"',
             "Cache-Control": "private, no-store",
             "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; img-src 'self'; "
+            "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'; "
             "style-src 'unsafe-inline'",
         },
     )
