@@ -384,20 +384,33 @@ class CitizenDossierController(Controller):
         form = await request.form()
         uploads = [v for k, v in form.multi_items() if k == "tep" and isinstance(v, UploadFile)]
         uploads = [u for u in uploads if u.filename]
+        actor = workflow.Actor("citizen", citizen.id, flow.Role.CITIZEN)
+        note = str(form.get("ghi_chu", ""))
+        try:  # decide first: a refused supplement keeps no file
+            flow.decide(
+                workflow.facts_of(view.row, local_now().date()),
+                flow.Action.SUPPLY,
+                actor.role,
+                note,
+            )
+        except flow.Refused as exc:
+            return await _dossier_error(citizen, reference, str(exc))
         if not uploads:
             return await _dossier_error(citizen, reference, "Vui lòng chọn tệp giấy tờ bổ sung")
+        stored_files = []
         for upload in uploads:
             try:
-                stored = await store_upload(upload)
+                stored_files.append((await store_upload(upload), upload.filename))
             except UploadRefused as exc:
                 return await _dossier_error(citizen, reference, f"{upload.filename}: {exc.message}")
-            await wz.add_attachment(view.id, SUPPLEMENT_FIELD, stored, upload.filename)
+
+        async def add_files() -> None:
+            for stored, name in stored_files:
+                await wz.add_attachment(view.id, SUPPLEMENT_FIELD, stored, name)
+
         try:
             await workflow.transition(
-                view.id,
-                flow.Action.SUPPLY,
-                workflow.Actor("citizen", citizen.id, flow.Role.CITIZEN),
-                note=str(form.get("ghi_chu", "")),
+                view.id, flow.Action.SUPPLY, actor, note=note, along=add_files
             )
         except flow.Refused as exc:
             return await _dossier_error(citizen, reference, str(exc))
@@ -460,7 +473,7 @@ async def attachment_response(dossier_id: int, token: str) -> Response:
             "Content-Disposition": f'inline; filename="{row["field_key"]}.{ext}"',
             "Cache-Control": "private, no-store",
             "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; img-src 'self'; "
+            "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'; "
             "style-src 'unsafe-inline'",
         },
     )

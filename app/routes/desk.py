@@ -256,11 +256,21 @@ def _changes(form: dict[str, str]) -> workflow.Changes:
         new_due_on = None
     items = flow.missing_items(form.get("ghi_chu", ""))
     return workflow.Changes(
-        officer_id=int(form["can_bo"]) if form.get("can_bo", "").isdigit() else None,
-        agency_id=int(form["co_quan"]) if form.get("co_quan", "").isdigit() else None,
+        officer_id=_row_id(form.get("can_bo", "")),
+        agency_id=_row_id(form.get("co_quan", "")),
         new_due_on=new_due_on,
         missing_items=items,
     )
+
+
+def _row_id(value: str) -> int | None:
+    """A row id typed in a form; anything else (or beyond a 64-bit id) names no row: 0."""
+    value = value.strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        return 0
+    return int(value)
 
 
 class DeskDocumentsController(Controller):

@@ -124,7 +124,7 @@ class DeskFeedbackController(Controller):
             headers={
                 "Content-Disposition": f'inline; filename="phan-anh.{ext}"',
                 "Cache-Control": "private, no-store",
-                "Content-Security-Policy": "default-src 'none'; img-src 'self'",
+                "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'",
             },
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -79,6 +80,17 @@ def _last_event(view: DossierView, *actions: str) -> dict | None:
     return found[-1] if found else None
 
 
+def event_data(event: dict | None) -> dict:
+    """An event's data as a dict, whether the database gave it parsed or as JSON text."""
+    data = (event or {}).get("data")
+    if isinstance(data, str | bytes):
+        try:
+            data = json.loads(data or "{}")
+        except ValueError:
+            data = {}
+    return data if isinstance(data, dict) else {}
+
+
 async def build(kind: str, view: DossierView) -> Document | None:
     if kind not in dict(available(view)):
         return None
@@ -95,7 +107,7 @@ async def build(kind: str, view: DossierView) -> Document | None:
     )
     if kind == "phieu-bo-sung":
         event = _last_event(view, "request_pre_supplement", "request_supplement")
-        items = (event or {}).get("data", {}).get("missing_items") or view.missing_items
+        items = event_data(event).get("missing_items") or view.missing_items
         return Document(
             **base,
             rows=[("Mã hồ sơ", view.code), *_applicant(view)],
@@ -127,7 +139,7 @@ async def build(kind: str, view: DossierView) -> Document | None:
         )
     if kind == "phieu-xin-loi":
         event = _last_event(view, "extend") or {}
-        data = event.get("data", {})
+        data = event_data(event)
         before = datetime.fromisoformat(data["due_before"]) if data.get("due_before") else None
         after = datetime.fromisoformat(data["due_after"]) if data.get("due_after") else view.due_at
         return Document(

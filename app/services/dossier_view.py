@@ -67,6 +67,7 @@ async def load_dossier(where, with_messages: bool = False) -> DossierView | None
         await DossierEvent.select()
         .where(DossierEvent.dossier == row["id"])
         .order_by(DossierEvent.id)
+        .output(load_json=True)
         .run()
     )
     attachments = (

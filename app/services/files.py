@@ -11,7 +11,7 @@ from pathlib import Path
 import anyio
 from litestar.datastructures import UploadFile
 
-from app.domain.uploads import SNIFF_BYTES, sniff, upload_problem
+from app.domain.uploads import SNIFF_BYTES, pdf_script_problem, sniff, upload_problem
 from app.settings import get_settings
 
 CHUNK = 256 * 1024
@@ -54,6 +54,9 @@ async def store_upload(upload: UploadFile) -> StoredFile:
                 digest.update(chunk)
                 out.write(chunk)
         problem = upload_problem(head, size, settings.max_upload_bytes)
+        if problem is None and sniff(head) == "application/pdf":
+            content = await anyio.to_thread.run_sync(Path(tmp_name).read_bytes)
+            problem = await anyio.to_thread.run_sync(pdf_script_problem, content)
         if problem:
             raise UploadRefused(problem)
         sha = digest.hexdigest()

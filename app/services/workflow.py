@@ -6,15 +6,17 @@ are delivered after commit by the delivery worker.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from app.db import write_transaction
 from app.domain import dossier_flow as flow
+from app.domain import dossier_parties as parties
 from app.domain.calendar import due_at
 from app.domain.dossier_codes import format_code, sequence_key
-from app.models import Agency, Dossier, DossierEvent
+from app.models import Agency, Dossier, DossierEvent, Officer
 from app.services import notifications, payments, sequences
 from app.services.calendar import OFFICE_HOURS, local_now, to_local, working_calendar
 
@@ -146,8 +148,12 @@ async def transition(
     note: str = "",
     changes: Changes | None = None,
     now: datetime | None = None,
+    along: Callable[[], Awaitable[Any]] | None = None,
 ) -> dict[str, Any]:
-    """Apply ``action`` to a dossier or raise ``Refused`` (also when someone else was faster)."""
+    """Apply ``action`` to a dossier or raise ``Refused`` (also when someone else was faster).
+
+    ``along`` runs inside the same transaction once the action is accepted (e.g. adding the
+    supplied files), so a refused action leaves nothing behind."""
     changes = changes or Changes()
     now = now or local_now()
     async with write_transaction():
@@ -162,6 +168,8 @@ async def transition(
             raise flow.Refused("Không tìm thấy hồ sơ")
         facts = facts_of(row, to_local(now).date())
         decision = flow.decide(facts, action, actor.role, note, new_due_on=changes.new_due_on)
+        if actor.kind == "officer":
+            await check_parties(row, action, actor, changes)
         updates = await _updates(row, decision, action, changes, now)
         updates["status_note"] = ""  # a reason belongs to the status it explains
         if note and any(
@@ -183,6 +191,8 @@ async def transition(
         )
         if not done:
             raise Conflict("Hồ sơ vừa được cập nhật bởi người khác. Vui lòng tải lại trang.")
+        if along is not None:
+            await along()
         await (
             DossierEvent(
                 dossier=dossier_id,
@@ -201,6 +211,40 @@ async def transition(
         after = {**row, **updates}
         await notifications.on_transition(after, action)
     return after
+
+
+async def check_parties(
+    row: dict[str, Any], action: flow.Action, actor: Actor, changes: Changes
+) -> None:
+    """Refuse an officer's action their agency may not take, or a wrong target or assignee."""
+    reason = parties.agency_refusal(
+        action, actor.agency_id, row["resolving_agency"] or row["receiving_agency"]
+    )
+    if reason is None and action is flow.Action.TRANSFER:
+        known = []
+        if changes.agency_id is not None:
+            found = Agency.select(Agency.id).where(Agency.id == changes.agency_id)
+            known = [r["id"] for r in await found.run()]
+        reason = parties.transfer_refusal(changes.agency_id, actor.agency_id, known)
+    if reason is None and action is flow.Action.ASSIGN:
+        reason = parties.assignee_refusal(actor.agency_id, await _assignee(changes.officer_id))
+    if reason:
+        raise flow.Refused(reason)
+
+
+async def _assignee(officer_id: int | None) -> parties.Assignee | None:
+    if officer_id is None:
+        return None
+    row = (
+        await Officer.select(Officer.agency, Officer.roles, Officer.is_active)
+        .where(Officer.id == officer_id)
+        .output(load_json=True)
+        .first()
+        .run()
+    )
+    if row is None:
+        return None
+    return parties.Assignee(row["agency"], frozenset(row["roles"]), row["is_active"])
 
 
 def _event_data(row: dict[str, Any], updates: dict[str, Any], changes: Changes) -> dict[str, Any]:
