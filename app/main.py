@@ -51,8 +51,8 @@ from app.routes.static import static_file
 from app.routes.statistics import PublicStatisticsController, ReportController
 from app.routes.tracking import TrackingController
 from app.services import outbox, providers, statistics
+from app.settings import CSRF_COOKIE, get_settings
 from app.settings import check as check_settings
-from app.settings import get_settings
 
 log = logging.getLogger("motcua")
 STATISTICS_POLL_SECONDS = 5.0
@@ -149,7 +149,10 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
         ],
         template_config=templating.template_config(TEMPLATE_DIR),
         csrf_config=CSRFConfig(
-            secret=settings.secret_key, cookie_httponly=False, cookie_secure=security.is_https()
+            secret=settings.secret_key,
+            cookie_name=CSRF_COOKIE,
+            cookie_httponly=False,
+            cookie_secure=security.is_https(),
         ),
         compression_config=CompressionConfig(
             backend="gzip", gzip_compress_level=6, minimum_size=500, exclude="^/static/"

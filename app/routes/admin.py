@@ -15,6 +15,7 @@ from app.models import Agency, Officer
 from app.routes._guards import current_officer
 from app.services.accounts import FormErrors
 from app.services.officers import OFFICER_ROLES, OfficerInput, create_officer, officer_roles
+from app.services.sessions import close_all_sessions
 
 
 def administrator(request: Request) -> Officer:
@@ -99,3 +100,5 @@ async def _toggle(officer_id: int) -> None:
             .where(Officer.id == officer_id)
             .run()
         )
+        if row["is_active"]:  # locked now: every open session of theirs ends
+            await close_all_sessions("officer", officer_id)

@@ -19,7 +19,7 @@ from app.domain.forms import Field, FieldType
 from app.models import Agency, Dossier, Officer
 from app.routes._guards import client_address, current_officer
 from app.routes._render import render
-from app.routes.account import _form, _session_cookie
+from app.routes.account import _form, logged_in_redirect
 from app.routes.citizen import attachment_response
 from app.routes.payments import fee_receipt_response
 from app.services import (
@@ -152,9 +152,7 @@ class DeskController(Controller):
             old_token=request.cookies.get(COOKIE, ""),
         )
         landing = "/quan-tri" if officer_landing(officer_roles(officer)) == "admin" else "/mot-cua"
-        response = Redirect(landing, status_code=303)
-        response.cookies.append(_session_cookie(token))
-        return response
+        return logged_in_redirect(landing, token)
 
     @get("/", name="desk.home", dependencies=OFFICER)
     async def home(
