@@ -20,7 +20,13 @@ from litestar.types import ControllerRouterHandler
 
 from app import security, templating
 from app.input_guard import InputGuard, SafeRequest
-from app.routes._guards import LoginRequired, OfficerLoginRequired, load_account, login_url
+from app.routes._guards import (
+    LoginRequired,
+    MfaSetupRequired,
+    OfficerLoginRequired,
+    load_account,
+    login_url,
+)
 from app.routes._hosts import allowed_hosts_middleware
 from app.routes.account import AccountController
 from app.routes.admin import AdminController
@@ -41,6 +47,7 @@ from app.routes.feedback_desk import (
     DeskFeedbackController,
     DeskRatingController,
 )
+from app.routes.mfa import MfaLoginController, SecurityController
 from app.routes.payments import (
     CitizenPaymentController,
     GatewayController,
@@ -118,6 +125,13 @@ def desk_login_redirect(request: Request, exc: Exception) -> Response[Any]:
     return Redirect("/mot-cua/dang-nhap", status_code=303)
 
 
+def mfa_setup_redirect(request: Request, exc: Exception) -> Response[Any]:
+    target = "/mot-cua/bao-mat?bat-buoc=1"
+    if request.headers.get("hx-request"):
+        return Response("", status_code=204, headers={"HX-Redirect": target})
+    return Redirect(target, status_code=303)
+
+
 def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> Litestar:
     settings = get_settings()
     check_settings(settings)  # an unsafe configuration never serves a request
@@ -144,6 +158,8 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             DeskFaqController,
             PublicStatisticsController,
             ReportController,
+            MfaLoginController,
+            SecurityController,
             static_file,
             *extra_route_handlers,
         ],
@@ -166,6 +182,7 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
         exception_handlers={
             LoginRequired: login_redirect,
             OfficerLoginRequired: desk_login_redirect,
+            MfaSetupRequired: mfa_setup_redirect,
             NotFoundException: http_error,
             413: request_too_large,
             HTTPException: http_error,

@@ -26,7 +26,12 @@ def _digest(token: str) -> str:
 
 
 async def open_session(
-    account_kind: str, account_id: int, ip: str = "", user_agent: str = "", old_token: str = ""
+    account_kind: str,
+    account_id: int,
+    ip: str = "",
+    user_agent: str = "",
+    old_token: str = "",
+    lifetime: timedelta | None = None,
 ) -> str:
     """A new session for the account; the previous token (if any) stops working (rotation)."""
     if old_token:
@@ -38,7 +43,7 @@ async def open_session(
             token_hash=_digest(token),
             account_kind=account_kind,
             account_id=account_id,
-            expires_at=now + timedelta(hours=get_settings().session_hours),
+            expires_at=now + (lifetime or timedelta(hours=get_settings().session_hours)),
             last_seen_at=now,
             ip=ip[:45],
             user_agent=user_agent[:255],
