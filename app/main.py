@@ -21,7 +21,13 @@ from litestar.types import ControllerRouterHandler
 from app import security, templating
 from app.input_guard import InputGuard, SafeRequest
 from app.routes._errors import BUSY_ERRORS, database_busy
-from app.routes._guards import LoginRequired, OfficerLoginRequired, load_account, login_url
+from app.routes._guards import (
+    LoginRequired,
+    MfaSetupRequired,
+    OfficerLoginRequired,
+    load_account,
+    login_url,
+)
 from app.routes._hosts import allowed_hosts_middleware
 from app.routes.account import AccountController
 from app.routes.admin import AdminController
@@ -43,6 +49,7 @@ from app.routes.feedback_desk import (
     DeskRatingController,
 )
 from app.routes.guides import GuidesController
+from app.routes.mfa import MfaLoginController, SecurityController
 from app.routes.payments import (
     CitizenPaymentController,
     GatewayController,
@@ -53,8 +60,8 @@ from app.routes.static import static_file
 from app.routes.statistics import PublicStatisticsController, ReportController
 from app.routes.tracking import TrackingController
 from app.services import outbox, providers, statistics
+from app.settings import CSRF_COOKIE, get_settings
 from app.settings import check as check_settings
-from app.settings import get_settings
 
 log = logging.getLogger("motcua")
 STATISTICS_POLL_SECONDS = 5.0
@@ -120,6 +127,13 @@ def desk_login_redirect(request: Request, exc: Exception) -> Response[Any]:
     return Redirect("/mot-cua/dang-nhap", status_code=303)
 
 
+def mfa_setup_redirect(request: Request, exc: Exception) -> Response[Any]:
+    target = "/mot-cua/bao-mat?bat-buoc=1"
+    if request.headers.get("hx-request"):
+        return Response("", status_code=204, headers={"HX-Redirect": target})
+    return Redirect(target, status_code=303)
+
+
 def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> Litestar:
     settings = get_settings()
     check_settings(settings)  # an unsafe configuration never serves a request
@@ -147,12 +161,17 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             DeskFaqController,
             PublicStatisticsController,
             ReportController,
+            MfaLoginController,
+            SecurityController,
             static_file,
             *extra_route_handlers,
         ],
         template_config=templating.template_config(TEMPLATE_DIR),
         csrf_config=CSRFConfig(
-            secret=settings.secret_key, cookie_httponly=False, cookie_secure=security.is_https()
+            secret=settings.secret_key,
+            cookie_name=CSRF_COOKIE,
+            cookie_httponly=False,
+            cookie_secure=security.is_https(),
         ),
         compression_config=CompressionConfig(
             backend="gzip", gzip_compress_level=6, minimum_size=500, exclude="^/static/"
@@ -166,6 +185,7 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
         exception_handlers={
             LoginRequired: login_redirect,
             OfficerLoginRequired: desk_login_redirect,
+            MfaSetupRequired: mfa_setup_redirect,
             NotFoundException: http_error,
             413: request_too_large,
             HTTPException: http_error,

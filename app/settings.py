@@ -10,6 +10,7 @@ from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
+CSRF_COOKIE = "csrftoken"  # Litestar's CSRF cookie (main.py's CSRFConfig)
 SANDBOX_SECRET = "sandbox-secret-not-for-production"
 # Secret keys printed in this repository or its tests: never acceptable outside development.
 PUBLIC_SECRET_KEYS = frozenset({"test-secret-key", "change-me", "secret"})
@@ -62,6 +63,12 @@ class Settings:
     trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
     sandbox_gateway: bool = False
     vnpay_secret_set: bool = False
+    idle_minutes_officer: int = 30
+    idle_minutes_citizen: int = 120
+
+    def idle_minutes(self, account_kind: str) -> int:
+        """Minutes without a request after which a session ends (officers sooner)."""
+        return self.idle_minutes_officer if account_kind == "officer" else self.idle_minutes_citizen
 
     @property
     def is_development(self) -> bool:
@@ -182,6 +189,8 @@ def get_settings() -> Settings:
         ),
         sandbox_gateway=env("MOTCUA_SANDBOX_GATEWAY", "0") == "1",
         vnpay_secret_set=bool(env("MOTCUA_VNPAY_SECRET")),
+        idle_minutes_officer=max(1, int(env("MOTCUA_IDLE_MINUTES_OFFICER", "30"))),
+        idle_minutes_citizen=max(1, int(env("MOTCUA_IDLE_MINUTES_CITIZEN", "120"))),
         rating_change_days=int(env("MOTCUA_RATING_CHANGE_DAYS", "7")),
         feedback_days=_days(env("MOTCUA_FEEDBACK_DAYS", "2,5,15,2")),
     )

@@ -21,6 +21,7 @@ from app.models.feedback import (
     Rating,
 )
 from app.models.messaging import Outbox
+from app.models.mfa import MfaRequirement, OfficerTotp, RecoveryCode
 from app.models.payment import Payment, PaymentCallback
 from app.models.statistics import StatisticDay, StatisticDossier, StatisticState
 
@@ -39,6 +40,9 @@ TABLES = [
     WebSession,
     PasswordReset,
     RateLimit,
+    OfficerTotp,
+    RecoveryCode,
+    MfaRequirement,
     Outbox,
     Dossier,
     Attachment,
@@ -76,7 +80,10 @@ __all__ = [
     "FeedbackEvent",
     "FeedbackVote",
     "Fee",
+    "MfaRequirement",
     "Officer",
+    "OfficerTotp",
+    "RecoveryCode",
     "Outbox",
     "PasswordReset",
     "Payment",

@@ -35,6 +35,8 @@ class WebSession(Table, tablename="web_session"):
     account_id = Integer(index=True)
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
+    # Refreshed at most once a minute (sessions.TOUCH_EVERY): the idle timeout's clock.
+    last_seen_at = Timestamptz(null=True, default=None)
     ip = Varchar(length=45, default="")
     user_agent = Varchar(length=255, default="")
 

@@ -9,6 +9,7 @@ from litestar.exceptions import NotAuthorizedException
 
 from app.domain import addresses
 from app.models import Citizen, Officer
+from app.services import mfa
 from app.services.sessions import COOKIE, read_session
 from app.settings import get_settings
 
@@ -32,6 +33,8 @@ async def load_account(request: Request) -> None:
             )
             .first()
         )
+        if request.state.account is not None:
+            request.state.needs_mfa_setup = await mfa.setup_needed(request.state.account)
 
 
 class LoginRequired(NotAuthorizedException):
@@ -60,8 +63,16 @@ class OfficerLoginRequired(NotAuthorizedException):
     """Raised for desk pages without an officer's session."""
 
 
+class MfaSetupRequired(NotAuthorizedException):
+    """Raised for desk pages while the officer's role requires TOTP and it is not on yet."""
+
+
 def current_officer(request: Request) -> Officer:
     account = getattr(request.state, "account", None)
     if not isinstance(account, Officer):
         raise OfficerLoginRequired()
+    if getattr(request.state, "needs_mfa_setup", False) and not request.url.path.startswith(
+        "/mot-cua/bao-mat"
+    ):
+        raise MfaSetupRequired()
     return account

@@ -15,7 +15,7 @@ from app.routes._guards import client_address, current_citizen
 from app.services import accounts, places
 from app.services.calendar import local_now
 from app.services.sessions import COOKIE, close_session, open_session
-from app.settings import get_settings
+from app.settings import CSRF_COOKIE, get_settings
 
 CITIZEN = {"citizen": Provide(current_citizen, sync_to_thread=False)}
 
@@ -37,6 +37,15 @@ def _session_cookie(token: str) -> Cookie:
         max_age=get_settings().session_hours * 3600,
         path="/",
     )
+
+
+def logged_in_redirect(path: str, token: str) -> Response:
+    """The answer to a successful login: the new session cookie, and the CSRF cookie removed
+    so the next page issues a fresh token (a token known before login is worth nothing after)."""
+    response = Redirect(path, status_code=303)
+    response.cookies.append(_session_cookie(token))
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -77,9 +86,7 @@ class AccountController(Controller):
         token = await open_session(
             "citizen", citizen.id, client_address(request), request.headers.get("user-agent", "")
         )
-        response = Redirect("/tai-khoan?moi=1", status_code=303)
-        response.cookies.append(_session_cookie(token))
-        return response
+        return logged_in_redirect("/tai-khoan?moi=1", token)
 
     @get("/dang-nhap", name="account.login")
     async def login_form(self, request: Request) -> Template:
@@ -107,9 +114,7 @@ class AccountController(Controller):
             request.headers.get("user-agent", ""),
             old_token=request.cookies.get(COOKIE, ""),
         )
-        response = Redirect(next_path, status_code=303)
-        response.cookies.append(_session_cookie(token))
-        return response
+        return logged_in_redirect(next_path, token)
 
     @post("/dang-xuat", name="account.logout")
     async def logout(self, request: Request) -> Response:

@@ -13,8 +13,10 @@ from litestar.response import Redirect, Template
 from app.domain.dossier_flow import ROLE_LABELS, Role
 from app.models import Agency, Officer
 from app.routes._guards import current_officer
+from app.services import mfa
 from app.services.accounts import FormErrors
 from app.services.officers import OFFICER_ROLES, OfficerInput, create_officer, officer_roles
+from app.services.sessions import close_all_sessions
 
 
 def administrator(request: Request) -> Officer:
@@ -51,6 +53,7 @@ async def _context(values: dict[str, Any], errors: dict[str, str], admin_id: int
         "values": values,
         "errors": errors,
         "admin_id": admin_id,
+        "mfa_roles": await mfa.required_roles(),
     }
 
 
@@ -84,6 +87,14 @@ class AdminController(Controller):
             return Template("pages/admin/officers.html", context=context, status_code=422)
         return Redirect("/quan-tri?da_tao=1", status_code=303)
 
+    @post("/xac-thuc-hai-buoc", name="admin.mfa")
+    async def mfa_roles(self, request: Request, admin: NamedDependency[Officer]) -> Response:
+        data = await request.form()
+        known = {r.value for r in OFFICER_ROLES}
+        roles = [v for k, v in data.multi_items() if k == "bat_buoc" and v in known]
+        await mfa.set_required_roles(roles)
+        return Redirect("/quan-tri?da_luu=1", status_code=303)
+
     @post("/can-bo/{officer_id:int}/trang-thai", name="admin.officers.toggle")
     async def toggle(self, admin: NamedDependency[Officer], officer_id: FromPath[int]) -> Response:
         if officer_id != admin.id:  # an administrator cannot lock themself out
@@ -99,3 +110,5 @@ async def _toggle(officer_id: int) -> None:
             .where(Officer.id == officer_id)
             .run()
         )
+        if row["is_active"]:  # locked now: every open session of theirs ends
+            await close_all_sessions("officer", officer_id)

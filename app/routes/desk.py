@@ -14,13 +14,13 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from app.domain import dossier_flow as flow
-from app.domain.accounts import officer_landing
 from app.domain.forms import Field, FieldType
 from app.models import Agency, Dossier, Officer
 from app.routes._guards import client_address, current_officer
 from app.routes._render import render
-from app.routes.account import _form, _session_cookie
+from app.routes.account import _form
 from app.routes.citizen import attachment_response
+from app.routes.mfa import after_password
 from app.routes.payments import fee_receipt_response
 from app.services import (
     delivery,
@@ -42,7 +42,6 @@ from app.services.dossier_view import load_dossier
 from app.services.files import UploadRefused, store_upload
 from app.services.officers import authenticate_officer, officer_roles
 from app.services.receipts import receipt_data
-from app.services.sessions import COOKIE, open_session
 
 OFFICER = {"officer": Provide(current_officer, sync_to_thread=False)}
 RESULT_FIELD = Field(key="ket_qua", label="Kết quả giải quyết", type=FieldType.FILE)
@@ -144,17 +143,7 @@ class DeskController(Controller):
                 },
                 status_code=exc.status_code,
             )
-        token = await open_session(
-            "officer",
-            officer.id,
-            client_address(request),
-            request.headers.get("user-agent", ""),
-            old_token=request.cookies.get(COOKIE, ""),
-        )
-        landing = "/quan-tri" if officer_landing(officer_roles(officer)) == "admin" else "/mot-cua"
-        response = Redirect(landing, status_code=303)
-        response.cookies.append(_session_cookie(token))
-        return response
+        return await after_password(request, officer)
 
     @get("/", name="desk.home", dependencies=OFFICER)
     async def home(

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from app.domain.session_rules import SessionState, session_state
 from app.models import WebSession
 from app.settings import get_settings
 
@@ -25,18 +26,25 @@ def _digest(token: str) -> str:
 
 
 async def open_session(
-    account_kind: str, account_id: int, ip: str = "", user_agent: str = "", old_token: str = ""
+    account_kind: str,
+    account_id: int,
+    ip: str = "",
+    user_agent: str = "",
+    old_token: str = "",
+    lifetime: timedelta | None = None,
 ) -> str:
     """A new session for the account; the previous token (if any) stops working (rotation)."""
     if old_token:
         await close_session(old_token)
     token = secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
     await (
         WebSession(
             token_hash=_digest(token),
             account_kind=account_kind,
             account_id=account_id,
-            expires_at=datetime.now(UTC) + timedelta(hours=get_settings().session_hours),
+            expires_at=now + (lifetime or timedelta(hours=get_settings().session_hours)),
+            last_seen_at=now,
             ip=ip[:45],
             user_agent=user_agent[:255],
         )
@@ -46,19 +54,39 @@ async def open_session(
     return token
 
 
-async def read_session(token: str) -> SessionInfo | None:
+async def read_session(token: str, now: datetime | None = None) -> SessionInfo | None:
+    """The session's account, or None once it is past its lifetime or idle period (then the
+    row is deleted). ``now`` lets tests move the clock."""
     if not token:
         return None
+    now = now or datetime.now(UTC)
+    digest = _digest(token)
     row = (
         await WebSession.select(
-            WebSession.account_kind, WebSession.account_id, WebSession.expires_at
+            WebSession.account_kind,
+            WebSession.account_id,
+            WebSession.expires_at,
+            WebSession.created_at,
+            WebSession.last_seen_at,
         )
-        .where(WebSession.token_hash == _digest(token))
+        .where(WebSession.token_hash == digest)
         .first()
         .run()
     )
-    if row is None or row["expires_at"] <= datetime.now(UTC):
+    if row is None:
         return None
+    idle = timedelta(minutes=get_settings().idle_minutes(row["account_kind"]))
+    seen = row["last_seen_at"] or row["created_at"]
+    state = session_state(now, row["expires_at"], seen, idle)
+    if state is SessionState.ENDED:
+        await WebSession.delete().where(WebSession.token_hash == digest).run()
+        return None
+    if state is SessionState.TOUCH:
+        await (
+            WebSession.update({WebSession.last_seen_at: now})
+            .where(WebSession.token_hash == digest)
+            .run()
+        )
     return SessionInfo(row["account_kind"], row["account_id"], row["expires_at"])
 
 

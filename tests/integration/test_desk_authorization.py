@@ -48,6 +48,8 @@ OFFICERS = {
 # empty intake form), so it counts as allowed.
 MATRIX: dict[tuple[str, str], tuple[int, int, int, int, int]] = {
     ("GET", "/mot-cua"): (200, 200, 200, 200, 200),
+    ("GET", "/mot-cua/bao-mat"): (200, 200, 200, 200, 200),  # each officer's own second factor
+    ("POST", "/mot-cua/bao-mat/xac-nhan"): (422, 422, 422, 422, 422),  # no code typed
     ("GET", DOSSIER): (200, 200, 200, 404, 404),
     ("POST", DOSSIER + "/xu-ly"): (422, 422, 422, 404, 404),
     ("GET", DOSSIER + "/tep/{token:str}"): (200, 200, 200, 404, 404),
@@ -95,14 +97,16 @@ FORMS = {
     "/mot-cua/danh-gia/{rating_id:int}/tra-loi": {},
     "/mot-cua/cau-hoi": {},
     "/mot-cua/cau-hoi/{item_id:int}/xoa": {},
+    "/mot-cua/bao-mat/xac-nhan": {},  # no code typed
 }
 
 
 def desk_routes() -> set[tuple[str, str]]:
-    """(method, path) of every officer route of the app, the login pages excepted."""
+    """(method, path) of every officer route of the app, the login pages (password and code
+    steps) excepted."""
     found = set()
     for route in create_app().routes:
-        if not route.path.startswith("/mot-cua") or route.path == LOGIN_PAGE:
+        if not route.path.startswith("/mot-cua") or route.path.startswith(LOGIN_PAGE):
             continue
         for handler in route.route_handlers:
             for method in handler.http_methods:
