@@ -86,7 +86,7 @@ class PublicController(Controller):
             context={
                 "catalogue": catalogue,
                 "procedure": procedure,
-                "faq_items": await faq.for_procedure(code),
+                "faq_items": await faq.for_procedure(procedure.code),
                 "procedure_times": await procedure_times(procedure.id),
             },
         )

@@ -32,7 +32,10 @@ from app.services.feedback_steps import apply, due_on
 from app.services.files import StoredFile
 
 LOOKUP_PER_ADDRESS = rate_limit.Limit("feedback-address", 20, 15 * 60)
-FAILURES_PER_CODE = rate_limit.Limit("feedback-code", 10, 24 * 3600)
+# Counted before the factor is compared, per code and address (a stranger elsewhere cannot lock
+# the sender out) and, more loosely, per code from every address.
+FACTORS_PER_CODE_AND_ADDRESS = rate_limit.Limit("feedback-code-address", 10, 24 * 3600)
+FACTORS_PER_CODE = rate_limit.Limit("feedback-code", 100, 24 * 3600)
 PUBLIC_PAGE = 20
 
 
@@ -158,15 +161,17 @@ async def look_up(code: str, factor: str, address: str) -> SenderView | None:
     if not verdict.allowed:
         raise TooManyLookups(verdict.retry_after)
     code = code.strip().upper()
-    blocked = await rate_limit.check(FAILURES_PER_CODE, code)
-    if not blocked.allowed:
-        raise TooManyLookups(blocked.retry_after)
+    pairs = [(FACTORS_PER_CODE_AND_ADDRESS, f"{code}@{address}"), (FACTORS_PER_CODE, code)]
+    counted = await rate_limit.hit_all(pairs)
+    if not counted.allowed:
+        raise TooManyLookups(counted.retry_after)
     row = await Feedback.select().where(Feedback.code == code).first().run()
     digits = "".join(ch for ch in ascii_digits(factor) if ch in "0123456789")
     expected = factor_of(row["phone"]) if row else "no-feedback"
     if row is None or not hmac.compare_digest(expected, digits):
-        await rate_limit.hit(FAILURES_PER_CODE, code)
         return None
+    await rate_limit.reset(FACTORS_PER_CODE_AND_ADDRESS, f"{code}@{address}")
+    await rate_limit.give_back(FACTORS_PER_CODE, code)
     return await _view(row)
 
 
