@@ -110,8 +110,10 @@ async def test_the_public_page_follows_a_supplement_from_request_to_supply(clien
     from tests.integration.builders import officer_id
 
     dossier = await submitted_dossier("0904000077", "track77@example.com")
-    desk = workflow.Actor("officer", await officer_id("tiepnhan.hoabinh"), flow.Role.RECEPTIONIST)
-    expert = workflow.Actor("officer", await officer_id("xuly.hoabinh"), flow.Role.SPECIALIST)
+    agency = dossier["receiving_agency"]
+    desk_id, expert_id = await officer_id("tiepnhan.hoabinh"), await officer_id("xuly.hoabinh")
+    desk = workflow.Actor("officer", desk_id, flow.Role.RECEPTIONIST, agency)
+    expert = workflow.Actor("officer", expert_id, flow.Role.SPECIALIST, agency)
     await workflow.transition(dossier["id"], flow.Action.RECEIVE, desk)
     await workflow.transition(
         dossier["id"], flow.Action.ASSIGN, desk, changes=workflow.Changes(officer_id=expert.id)
