@@ -42,7 +42,11 @@ def page_fingerprint(page: Page) -> tuple[str, str]:
     """The main heading and the fingerprint of what the page shows (see ``fingerprint``)."""
     main = page.locator("main")
     heading = main.get_by_role("heading", level=1).first.inner_text()
-    controls = main.locator("button:visible, label:visible").all_inner_texts()
+    # The options of a choice are data (the agencies of the province, which tests add to), so
+    # only the field's own label counts, not each option's.
+    controls = main.locator("button:visible, label:visible").evaluate_all(
+        "els => els.filter(e => !e.closest('.choice')).map(e => e.innerText)"
+    )
     return heading, fingerprint(heading, controls)
 
 
