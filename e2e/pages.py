@@ -7,6 +7,7 @@ types and filters when a select changes; without it, the user submits the form.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from playwright.sync_api import Download, Locator, Page, expect
 
@@ -47,7 +48,14 @@ class CataloguePage:
         self.items = self.results.get_by_role("listitem")
 
     def open(self, query: str = "") -> CataloguePage:
-        self.page.goto(f"/thu-tuc{query}")
+        """From the home page, the header's "Thủ tục" link; a ``query`` is an address someone
+        shared (``?q=…``), pasted into a new tab."""
+        if query:
+            self.page.goto(f"/thu-tuc{query}")
+        else:
+            self.page.goto("/")
+            nav = self.page.get_by_role("navigation", name="Điều hướng chính")
+            nav.get_by_role("link", name="Thủ tục", exact=True).click()
         expect(self.results_heading).to_be_visible()
         return self
 
@@ -62,7 +70,7 @@ class CataloguePage:
     def expect_results_for(self, text: str) -> None:
         """Wait until the results and the address are those of the query ``text``."""
         expect(self.results_heading).to_contain_text(f"“{text}”")
-        words = r"(\+|%20)".join(re.escape(w) for w in text.split())
+        words = r"(\+|%20)".join(re.escape(quote(w)) for w in text.split())
         expect(self.page).to_have_url(re.compile(rf"[?&]q={words}(&|$)"))
 
     def open_filters(self) -> None:
@@ -116,8 +124,13 @@ class ProcedurePage:
         self.start_button = page.get_by_role("button", name="Nộp hồ sơ trực tuyến")
         self.components = page.get_by_role("region", name="Thành phần hồ sơ")
 
-    def open(self, code: str) -> ProcedurePage:
-        self.page.goto(f"/thu-tuc/{code}")
+    def open(self, name: str, *, javascript: bool = False) -> ProcedurePage:
+        """From the home page: search for the procedure's name, then click it in the results."""
+        HomePage(self.page).open().search(name)
+        catalogue = CataloguePage(self.page, javascript=javascript)
+        catalogue.expect_results_for(name)
+        catalogue.result_link(name).click()
+        expect(self.heading).to_have_text(name)
         return self
 
     def section(self, title: str) -> Locator:

@@ -68,7 +68,7 @@ def test_open_procedure_shows_all_sections(page: Page, javascript: bool) -> None
 
 
 def test_download_form_template(page: Page, javascript: bool, tmp_path: Path) -> None:
-    procedure = ProcedurePage(page).open("P01")
+    procedure = ProcedurePage(page).open(BIRTH, javascript=javascript)
 
     download = procedure.download_form("Tờ khai đăng ký khai sinh")
 
