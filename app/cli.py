@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 from datetime import date
 from importlib import resources
@@ -122,14 +121,10 @@ def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from app.logs import log_config
-    from app.settings import UnsafeSettings, check, get_settings
+    from app.settings import UnsafeSettings, check, export_address, get_settings
 
     # Worker processes read the same address for the links they build (QR codes, messages).
-    if args.host:
-        os.environ["MOTCUA_HOST"] = args.host
-    if args.port:
-        os.environ["MOTCUA_PORT"] = str(args.port)
-    get_settings.cache_clear()
+    export_address(args.host, args.port)
     settings = get_settings()
     try:
         check(settings)

@@ -93,6 +93,14 @@ class Settings:
 
     rating_change_days: int = 7
     feedback_days: tuple[int, ...] = (2, 5, 15, 2)  # refuse, ask for more, answer, publish
+    sms_url: str = ""
+    sms_token: str = ""
+    # Rate limits per address or account (see README, configuration).
+    registrations_per_address: int = 10
+    profile_saves_per_account: int = 20
+    profile_saves_per_address: int = 60
+    tracking_lookups_per_address: int = 20
+    statistics_targets: str = ""  # JSON, percent; parsed by services/statistics_pages
 
     @property
     def is_postgres(self) -> bool:
@@ -193,7 +201,24 @@ def get_settings() -> Settings:
         idle_minutes_citizen=max(1, int(env("MOTCUA_IDLE_MINUTES_CITIZEN", "120"))),
         rating_change_days=int(env("MOTCUA_RATING_CHANGE_DAYS", "7")),
         feedback_days=_days(env("MOTCUA_FEEDBACK_DAYS", "2,5,15,2")),
+        sms_url=env("MOTCUA_SMS_URL", ""),
+        sms_token=env("MOTCUA_SMS_TOKEN", ""),
+        registrations_per_address=int(env("MOTCUA_REGISTRATIONS_PER_ADDRESS", "10")),
+        profile_saves_per_account=int(env("MOTCUA_PROFILE_SAVES_PER_ACCOUNT", "20")),
+        profile_saves_per_address=int(env("MOTCUA_PROFILE_SAVES_PER_ADDRESS", "60")),
+        tracking_lookups_per_address=int(env("MOTCUA_TRACKING_LOOKUPS_PER_ADDRESS", "20")),
+        statistics_targets=env("MOTCUA_STATISTICS_TARGETS", ""),
     )
+
+
+def export_address(host: str | None, port: int | None) -> None:
+    """Make ``motcua serve --host/--port`` the configured address, also for the worker
+    processes the server starts (they read the same variables), and forget the cached settings."""
+    if host:
+        os.environ["MOTCUA_HOST"] = host
+    if port:
+        os.environ["MOTCUA_PORT"] = str(port)
+    get_settings.cache_clear()
 
 
 def _words(text: str) -> tuple[str, ...]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -21,13 +20,13 @@ from app.settings import get_settings
 
 RESET_PER_ADDRESS = rate_limit.Limit("reset-address", 5, 60 * 60)
 REGISTER_PER_ADDRESS = rate_limit.Limit(
-    "register-address", int(os.environ.get("MOTCUA_REGISTRATIONS_PER_ADDRESS", "10")), 60 * 60
+    "register-address", get_settings().registrations_per_address, 60 * 60
 )
 PROFILE_PER_ACCOUNT = rate_limit.Limit(
-    "profile-account", int(os.environ.get("MOTCUA_PROFILE_SAVES_PER_ACCOUNT", "20")), 60 * 60
+    "profile-account", get_settings().profile_saves_per_account, 60 * 60
 )
 PROFILE_PER_ADDRESS = rate_limit.Limit(
-    "profile-address", int(os.environ.get("MOTCUA_PROFILE_SAVES_PER_ADDRESS", "60")), 60 * 60
+    "profile-address", get_settings().profile_saves_per_address, 60 * 60
 )
 RESET_HOURS = 1
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import smtplib
 import urllib.request
 from email.message import EmailMessage
@@ -44,11 +43,12 @@ async def send_sms_to_log(message: Message) -> None:
 
 
 def _send_sms_http_sync(message: Message) -> None:
-    url = os.environ["MOTCUA_SMS_URL"]
+    settings = get_settings()
+    url = settings.sms_url
     payload = json.dumps({"to": message.recipient, "text": message.body}).encode()
     request = urllib.request.Request(url, data=payload, method="POST")
     request.add_header("Content-Type", "application/json")
-    token = os.environ.get("MOTCUA_SMS_TOKEN", "")
+    token = settings.sms_token
     if token:
         request.add_header("Authorization", f"Bearer {token}")
     with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310 (configured URL)
@@ -68,5 +68,5 @@ def senders() -> dict[str, Sender]:
     """E-mail by SMTP when MOTCUA_SMTP_HOST is set; SMS over HTTP when MOTCUA_SMS_URL is set;
     otherwise each goes to the log (development and demo)."""
     email = send_email if get_settings().smtp_host else send_email_to_log
-    sms = send_sms_http if os.environ.get("MOTCUA_SMS_URL") else send_sms_to_log
+    sms = send_sms_http if get_settings().sms_url else send_sms_to_log
     return {"email": email, "sms": sms}

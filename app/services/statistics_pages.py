@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +22,7 @@ from app.domain.statistics_periods import PeriodChoice, PeriodInvalid, current_q
 from app.models import Dossier, StatisticDossier
 from app.services import statistics_report as report
 from app.services.calendar import local_now
+from app.settings import get_settings
 
 # Where satisfaction comes from once ratings exist: an async function (agencies, period) →
 # Ratio | None. None (the default): shown as "chưa có dữ liệu".
@@ -46,7 +46,7 @@ GROUPINGS = {"don-vi": "Đơn vị", "linh-vuc": "Lĩnh vực", "thu-tuc": "Th�
 
 def targets() -> dict[str, float]:
     """The province's targets: MOTCUA_STATISTICS_TARGETS (JSON, percent) over the defaults."""
-    raw = os.environ.get("MOTCUA_STATISTICS_TARGETS", "")
+    raw = get_settings().statistics_targets
     try:
         given = json.loads(raw) if raw else {}
     except json.JSONDecodeError:

@@ -10,7 +10,6 @@ answer, so codes cannot be enumerated.
 from __future__ import annotations
 
 import hmac
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,9 +20,10 @@ from app.domain.fees import FEE_STATUS_LABELS, FeeStatus
 from app.domain.text import ascii_digits
 from app.models import Dossier, DossierEvent
 from app.services import rate_limit
+from app.settings import get_settings
 
 LOOKUP_PER_ADDRESS = rate_limit.Limit(
-    "track-address", int(os.environ.get("MOTCUA_TRACKING_LOOKUPS_PER_ADDRESS", "20")), 15 * 60
+    "track-address", get_settings().tracking_lookups_per_address, 15 * 60
 )
 # Factors tried per code from one address (a stranger elsewhere cannot lock the owner out), and
 # a ceiling per code across all addresses against guessing from many; the signed QR link and the

@@ -75,3 +75,40 @@ def test_unsafe_configurations_are_refused(changes):
 
 def test_development_needs_no_base_url_or_key():
     check(_production(environment="development", base_url="", secret_key=""))
+
+
+def test_every_setting_is_read_from_its_variable(monkeypatch):
+    values = {
+        "MOTCUA_SMS_URL": "https://sms.example.vn/send",
+        "MOTCUA_SMS_TOKEN": "token-1",
+        "MOTCUA_REGISTRATIONS_PER_ADDRESS": "11",
+        "MOTCUA_PROFILE_SAVES_PER_ACCOUNT": "12",
+        "MOTCUA_PROFILE_SAVES_PER_ADDRESS": "13",
+        "MOTCUA_TRACKING_LOOKUPS_PER_ADDRESS": "14",
+        "MOTCUA_STATISTICS_TARGETS": '{"on_time": 90}',
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        settings = get_settings()
+    finally:
+        get_settings.cache_clear()
+    assert (settings.sms_url, settings.sms_token) == ("https://sms.example.vn/send", "token-1")
+    assert settings.registrations_per_address == 11
+    assert (settings.profile_saves_per_account, settings.profile_saves_per_address) == (12, 13)
+    assert settings.tracking_lookups_per_address == 14
+    assert settings.statistics_targets == '{"on_time": 90}'
+
+
+def test_the_environment_is_read_only_by_the_settings_module():
+    from pathlib import Path
+
+    app_dir = Path(__file__).resolve().parents[2] / "app"
+    readers = [
+        str(path.relative_to(app_dir))
+        for path in app_dir.rglob("*.py")
+        if path.name != "settings.py"
+        and ("os.environ" in path.read_text() or "getenv" in path.read_text())
+    ]
+    assert readers == ["__init__.py"]  # PICCOLO_CONF, set before Piccolo is imported
