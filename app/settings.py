@@ -101,6 +101,7 @@ class Settings:
     profile_saves_per_address: int = 60
     tracking_lookups_per_address: int = 20
     statistics_targets: str = ""  # JSON, percent; parsed by services/statistics_pages
+    purge_seconds: float = 600.0  # how often expired rows are deleted (services/housekeeping)
 
     @property
     def is_postgres(self) -> bool:
@@ -208,6 +209,7 @@ def get_settings() -> Settings:
         profile_saves_per_address=int(env("MOTCUA_PROFILE_SAVES_PER_ADDRESS", "60")),
         tracking_lookups_per_address=int(env("MOTCUA_TRACKING_LOOKUPS_PER_ADDRESS", "20")),
         statistics_targets=env("MOTCUA_STATISTICS_TARGETS", ""),
+        purge_seconds=max(1.0, float(env("MOTCUA_PURGE_SECONDS", "600"))),
     )
 
 

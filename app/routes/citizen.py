@@ -19,7 +19,7 @@ from app.domain.levels import ServiceLevel
 from app.domain.uploads import EXTENSIONS
 from app.models import Attachment, Citizen, Dossier
 from app.routes._guards import current_citizen
-from app.routes._render import wants_fragment
+from app.routes._render import pdf_response, wants_fragment
 from app.services import documents, payments, workflow
 from app.services import wizard as wz
 from app.services.calendar import local_now
@@ -340,14 +340,8 @@ class CitizenDossierController(Controller):
         if not view.code:
             raise NotFoundException("Hồ sơ chưa có giấy tiếp nhận")
         data = await receipt_data(view.row, view.procedure["name"])
-        body = await anyio.to_thread.run_sync(documents.receipt_pdf, data)
-        return Response(
-            body,
-            media_type="application/pdf",
-            headers={
-                "Content-Disposition": f'attachment; filename="giay-tiep-nhan-{view.code}.pdf"',
-                "Cache-Control": "private, no-store",
-            },
+        return await pdf_response(
+            lambda: documents.receipt_pdf(data), f"giay-tiep-nhan-{view.code}.pdf"
         )
 
     @get("/{reference:str}/tep/{token:str}", name="citizen.attachment")

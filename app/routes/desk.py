@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-import anyio
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
@@ -17,7 +16,7 @@ from app.domain import dossier_flow as flow
 from app.domain.forms import Field, FieldType
 from app.models import Agency, Dossier, Officer
 from app.routes._guards import client_address, current_officer
-from app.routes._render import render
+from app.routes._render import pdf_response, render
 from app.routes.account import _form
 from app.routes.citizen import attachment_response
 from app.routes.mfa import after_password
@@ -32,6 +31,7 @@ from app.services import (
     intake,
     outbox,
     payments,
+    pdf,
     reconciliation,
     workflow,
 )
@@ -287,14 +287,8 @@ class DeskDocumentsController(Controller):
         if kind == "giay-tiep-nhan" and view.code:
             data = await receipt_data(view.row, view.procedure["name"])
             if request.query_params.get("pdf"):
-                body = await anyio.to_thread.run_sync(documents.receipt_pdf, data)
-                return Response(
-                    body,
-                    media_type="application/pdf",
-                    headers={
-                        "Content-Disposition": f'attachment; filename="{kind}-{view.code}.pdf"',
-                        "Cache-Control": "private, no-store",
-                    },
+                return await pdf_response(
+                    lambda: documents.receipt_pdf(data), f"{kind}-{view.code}.pdf"
                 )
             return Template(
                 "pages/documents/receipt.html",
@@ -304,15 +298,7 @@ class DeskDocumentsController(Controller):
         if doc is None:
             raise NotFoundException("Hồ sơ chưa có phiếu này")
         if request.query_params.get("pdf"):
-            body = await anyio.to_thread.run_sync(desk_documents.render_pdf, doc)
-            return Response(
-                body,
-                media_type="application/pdf",
-                headers={
-                    "Content-Disposition": f'attachment; filename="{kind}-{view.code}.pdf"',
-                    "Cache-Control": "private, no-store",
-                },
-            )
+            return await pdf_response(lambda: pdf.render(doc), f"{kind}-{view.code}.pdf")
         return Template("pages/documents/desk_document.html", context={"doc": doc})
 
     @post("/giao-ket-qua", name="desk.deliver")

@@ -15,8 +15,9 @@ from litestar.response import Redirect, Template
 from app.domain import vnpay
 from app.models import Citizen
 from app.routes._guards import client_address
+from app.routes._render import pdf_response
 from app.routes.citizen import CITIZEN, _dossier_context, _own_view
-from app.services import desk_documents, payments
+from app.services import payments, pdf
 from app.services.calendar import local_now
 from app.services.fee_receipts import load_payment, receipt_document
 from app.settings import get_settings
@@ -71,16 +72,8 @@ async def fee_receipt_response(request: Request, dossier_id: int, payment_id: in
         raise NotFoundException("Không tìm thấy biên lai")
     doc = await receipt_document(payment)
     if request.query_params.get("pdf"):
-        body = await anyio.to_thread.run_sync(desk_documents.render_pdf, doc)
         number = payment["receipt_number"]
-        return Response(
-            body,
-            media_type="application/pdf",
-            headers={
-                "Content-Disposition": f'attachment; filename="bien-lai-{number}.pdf"',
-                "Cache-Control": "private, no-store",
-            },
-        )
+        return await pdf_response(lambda: pdf.render(doc), f"bien-lai-{number}.pdf")
     return Template("pages/documents/desk_document.html", context={"doc": doc})
 
 

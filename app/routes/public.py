@@ -10,7 +10,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from app.domain.search import tokens
-from app.routes._render import render
+from app.routes._render import pdf_response, render
 from app.services import faq
 from app.services.catalogue import Filters, get_catalogue
 from app.services.form_pdf import form_pdf
@@ -106,13 +106,9 @@ class PublicController(Controller):
         if component is None:
             raise NotFoundException("Không tìm thấy mẫu đơn")
         template = component["template"]
-        body = form_pdf(template, procedure.name, procedure.implementing_agency)
         slug = "-".join(tokens(template["tieu_de"]))[:80] or "mau-don"
-        return Response(
-            body,
-            media_type="application/pdf",
-            headers={
-                "Content-Disposition": f'attachment; filename="{slug}.pdf"',
-                "Cache-Control": PAGE_CACHE,
-            },
+        return await pdf_response(
+            lambda: form_pdf(template, procedure.name, procedure.implementing_agency),
+            f"{slug}.pdf",
+            PAGE_CACHE,
         )

@@ -302,3 +302,8 @@ async def update_profile(citizen: Citizen, data: ProfileInput, today: date) -> N
         .where(Citizen.id == citizen.id)
         .run()
     )
+
+
+async def purge_expired_resets(now: datetime | None = None) -> None:
+    """Delete password-reset links past their hour, used or not (neither can be used again)."""
+    await PasswordReset.delete().where(PasswordReset.expires_at <= (now or datetime.now(UTC))).run()

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import datetime
-
-from fpdf import FPDF
 
 from app.domain import dossier_flow as flow
 from app.domain.calendar import TIMELINESS_LABELS, timeliness
 from app.models import Agency
 from app.services.calendar import local_now, to_local
 from app.services.dossier_view import DossierView
-from app.services.form_pdf import FONT_DIR
+from app.services.pdf import Document
 
 SUFFIXES = {
     "phieu-bo-sung": "PBS",
@@ -28,23 +25,6 @@ KINDS = {
     "phieu-xin-loi": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
     "phieu-kiem-soat": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
 }
-
-
-@dataclass
-class Document:
-    kind: str
-    title: str
-    parent_agency: str
-    agency: str
-    number: str
-    rows: list[tuple[str, str]] = field(default_factory=list)
-    items_title: str = ""
-    items: list[str] = field(default_factory=list)
-    paragraphs: list[str] = field(default_factory=list)
-    table_head: list[str] = field(default_factory=list)
-    table: list[list[str]] = field(default_factory=list)
-    signers: list[str] = field(default_factory=list)
-    dated: datetime = field(default_factory=local_now)
 
 
 def available(view: DossierView) -> list[tuple[str, str]]:
@@ -189,65 +169,3 @@ async def build(kind: str, view: DossierView) -> Document | None:
         table_head=["Thời gian", "Người thực hiện", "Nội dung", "Kết quả", "Ghi chú"],
         table=table,
     )
-
-
-def render_pdf(doc: Document) -> bytes:
-    pdf = FPDF(format=(148, 210), unit="mm")
-    pdf.add_font("NotoSans", "", str(FONT_DIR / "NotoSans-Regular.ttf"))
-    pdf.add_font("NotoSans", "B", str(FONT_DIR / "NotoSans-Bold.ttf"))
-    pdf.set_title(doc.title)
-    pdf.set_margins(12, 10, 10)
-    pdf.set_auto_page_break(True, margin=12)
-    pdf.add_page()
-    w = pdf.epw
-    half = w * 0.45
-    top = pdf.get_y()
-    pdf.set_font("NotoSans", "", 7.5)
-    pdf.multi_cell(half, 3.6, doc.parent_agency.upper(), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("NotoSans", "B", 7.5)
-    pdf.multi_cell(half, 3.6, doc.agency.upper(), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("NotoSans", "", 7.5)
-    pdf.multi_cell(half, 3.6, f"Số: {doc.number}", align="C", new_x="LMARGIN", new_y="NEXT")
-    bottom = pdf.get_y()
-    pdf.set_xy(pdf.l_margin + half, top)
-    pdf.set_font("NotoSans", "B", 7.5)
-    pdf.cell(
-        w - half, 3.6, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C", new_x="LEFT", new_y="NEXT"
-    )
-    pdf.cell(w - half, 3.6, "Độc lập - Tự do - Hạnh phúc", align="C", new_x="LEFT", new_y="NEXT")
-    pdf.set_font("NotoSans", "", 7.5)
-    pdf.cell(w - half, 3.6, f"Ngày {doc.dated:%d/%m/%Y}", align="C")
-    pdf.set_y(max(bottom, pdf.get_y() + 4) + 3)
-    pdf.set_font("NotoSans", "B", 10)
-    pdf.multi_cell(w, 5.5, doc.title, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(1)
-    pdf.set_font("NotoSans", "", 8.5)
-    for label, value in doc.rows:
-        pdf.multi_cell(w, 4.6, f"{label}: {value}", new_x="LMARGIN", new_y="NEXT")
-    if doc.items_title:
-        pdf.set_font("NotoSans", "B", 8.5)
-        pdf.multi_cell(w, 4.6, doc.items_title, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("NotoSans", "", 8.5)
-        for i, item in enumerate(doc.items, start=1):
-            pdf.multi_cell(w, 4.4, f"{i}. {item}", new_x="LMARGIN", new_y="NEXT")
-    for paragraph in doc.paragraphs:
-        pdf.multi_cell(w, 4.6, paragraph, new_x="LMARGIN", new_y="NEXT")
-    if doc.table:
-        pdf.ln(1)
-        pdf.set_font("NotoSans", "", 7)
-        widths = (24, 24, 28, 16, 32) if len(doc.table_head) == 5 else None
-        with pdf.table(col_widths=widths, text_align="LEFT") as table:
-            table.row(doc.table_head)
-            for line in doc.table:
-                table.row(line)
-    if doc.signers:
-        pdf.ln(6)
-        width = w / len(doc.signers)
-        pdf.set_font("NotoSans", "B", 8.5)
-        for signer in doc.signers:
-            pdf.cell(width, 5, signer, align="C")
-        pdf.ln(5)
-        pdf.set_font("NotoSans", "", 7.5)
-        for _ in doc.signers:
-            pdf.cell(width, 4, "(Ký, ghi rõ họ tên)", align="C")
-    return bytes(pdf.output())

@@ -6,8 +6,8 @@ from typing import Any
 
 from app.domain.catalogue_labels import format_vnd
 from app.models import Agency, Dossier, Payment
-from app.services.desk_documents import Document
 from app.services.payments import paid_on, receipt_code
+from app.services.pdf import Document
 
 METHOD_LABELS = {"online": "Trực tuyến (VNPay)", "cash": "Tiền mặt", "card": "Thẻ"}
 

@@ -10,21 +10,19 @@ import hashlib
 import json
 import os
 import tempfile
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fpdf import FPDF
-
+from app.services.pdf import new_pdf
 from app.settings import get_settings
 
-FONT_DIR = Path(__file__).resolve().parents[1] / "fonts"
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
 PDF_LAYOUT_VERSION = "1"
 
 
 def _draw(template: dict, procedure_name: str, agency: str) -> bytes:
-    pdf = FPDF(format="A4", unit="mm")
-    pdf.add_font("NotoSans", "", str(FONT_DIR / "NotoSans-Regular.ttf"))
-    pdf.add_font("NotoSans", "B", str(FONT_DIR / "NotoSans-Bold.ttf"))
-    pdf.set_title(template["tieu_de"])
+    pdf = new_pdf("A4", template["tieu_de"])
     pdf.set_author(agency)
     pdf.set_subject(procedure_name)
     pdf.set_margins(20, 15, 15)

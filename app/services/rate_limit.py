@@ -86,4 +86,5 @@ async def give_back(limit: Limit, subject: str, now: float | None = None) -> Non
 
 
 async def purge_expired(now: datetime | None = None) -> None:
+    """Delete the counters of windows that have ended (run by services/housekeeping)."""
     await RateLimit.delete().where(RateLimit.expires_at < (now or datetime.now(UTC))).run()

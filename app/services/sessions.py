@@ -100,3 +100,20 @@ async def close_all_sessions(account_kind: str, account_id: int) -> None:
         .where((WebSession.account_kind == account_kind) & (WebSession.account_id == account_id))
         .run()
     )
+
+
+async def purge_ended(now: datetime | None = None) -> None:
+    """Delete the sessions past their lifetime or idle period that nobody came back to read."""
+    now = now or datetime.now(UTC)
+    await WebSession.delete().where(WebSession.expires_at <= now).run()
+    for kind in ("citizen", "officer"):
+        idle_since = now - timedelta(minutes=get_settings().idle_minutes(kind))
+        never_seen = WebSession.last_seen_at.is_null() & (WebSession.created_at <= idle_since)
+        await (
+            WebSession.delete()
+            .where(
+                (WebSession.account_kind == kind)
+                & ((WebSession.last_seen_at <= idle_since) | never_seen)
+            )
+            .run()
+        )
