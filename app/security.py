@@ -1,4 +1,5 @@
-"""Security headers on every response the portal sends, and cookie flags for https.
+"""The portal's security policy: CSRF tokens, security headers on every response, cookie flags
+for https.
 
 The headers are added by a ``before_send`` hook, so they reach every answer: pages, error pages
 (404, 403, 500), redirects and static files alike. A response that sets one of them itself (the
@@ -10,11 +11,12 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 from app.services.sessions import COOKIE
-from app.settings import get_settings
+from app.settings import CSRF_COOKIE, get_settings
 
 HSTS = "max-age=63072000; includeSubDomains"
 # Paths whose pages show one person's data, whoever asks; any page seen with a session too.
@@ -46,6 +48,17 @@ def content_security_policy(gateway_url: str) -> str:
 
 def is_https() -> bool:
     return get_settings().public_url.startswith("https://")
+
+
+def csrf_config() -> CSRFConfig:
+    """Every unsafe request carries the token of the page it came from (double-submit cookie);
+    the cookie is readable by the page's script because HTMX sends it back as a header."""
+    return CSRFConfig(
+        secret=get_settings().secret_key,
+        cookie_name=CSRF_COOKIE,
+        cookie_httponly=False,
+        cookie_secure=is_https(),
+    )
 
 
 @lru_cache(maxsize=4)

@@ -60,12 +60,11 @@ def _submitted(request: Request) -> tuple[list[tuple[str, str]], bool]:
     return values, had_files
 
 
-def database_busy(request: Request, exc: Exception) -> Response[Any]:
-    """503 "Hệ thống đang bận" for a busy database; any other database error is a 500."""
-    from app.main import server_error
-
+def database_busy(request: Request, exc: Exception) -> Response[Any] | None:
+    """503 "Hệ thống đang bận" for a busy database; None for any other database error (the
+    caller, app/errors.py, answers those with the 500 page)."""
     if not is_busy(exc):
-        return server_error(request, exc)
+        return None
     log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
     values, had_files = _submitted(request)
     content_type = request.headers.get("content-type", "")

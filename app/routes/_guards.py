@@ -1,21 +1,33 @@
-"""Who is asking: the session cookie, loaded once per request, and the guards that need it."""
+"""Who is asking: the session cookie, loaded once per request, and the guards that need it.
+
+The guards are declared on the audience routers (app/routes/audiences.py) and, for one role, on a
+controller: a handler never checks a role itself."""
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
 from litestar import Request
-from litestar.exceptions import NotAuthorizedException
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers import BaseRouteHandler
+from litestar.types import Guard
 
 from app.domain import addresses
+from app.domain.dossier_flow import Role
 from app.models import Citizen, Officer
 from app.services import mfa
+from app.services.officers import officer_roles
 from app.services.sessions import COOKIE, read_session
 from app.settings import get_settings
 
 
-async def load_account(request: Request) -> None:
-    """before_request hook: put the logged-in account (or None) on ``request.state.account``."""
+async def load_account(request: ASGIConnection) -> None:
+    """Put the logged-in account (or None) on ``request.state.account``, once per request: the
+    audience guards need it first (guards run before the before_request hook)."""
+    if getattr(request.state, "account_loaded", False):
+        return
+    request.state.account_loaded = True
     request.state.account = None
     token = request.cookies.get(COOKIE)
     if not token:
@@ -76,3 +88,26 @@ def current_officer(request: Request) -> Officer:
     ):
         raise MfaSetupRequired()
     return account
+
+
+async def citizen_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Guard: a citizen's session, else a redirect to the login page (LoginRequired)."""
+    await load_account(connection)
+    current_citizen(connection)  # type: ignore[arg-type]
+
+
+async def officer_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Guard: an officer's session (and the second factor where the role requires it)."""
+    await load_account(connection)
+    current_officer(connection)  # type: ignore[arg-type]
+
+
+def role_only(role: Role, refusal: str) -> Guard:
+    """Guard factory: an officer holding ``role``; any other officer gets 403 with ``refusal``."""
+
+    async def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+        await officer_only(connection, handler)
+        if role not in officer_roles(connection.state.account):
+            raise PermissionDeniedException(refusal)
+
+    return guard

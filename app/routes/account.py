@@ -11,7 +11,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from app.models import Citizen
-from app.routes._guards import client_address, current_citizen
+from app.routes._guards import citizen_only, client_address, current_citizen
 from app.services import accounts, places
 from app.services.calendar import local_now
 from app.services.sessions import COOKIE, close_session, open_session
@@ -168,11 +168,11 @@ class AccountController(Controller):
             )
         return Redirect("/dang-nhap?da_doi=1", status_code=303)
 
-    @get("/tai-khoan", name="account.profile", dependencies=CITIZEN)
+    @get("/tai-khoan", name="account.profile", dependencies=CITIZEN, guards=[citizen_only])
     async def profile(self, request: Request, citizen: NamedDependency[Citizen]) -> Template:
         return _page("profile", _profile_context(citizen, _values_of(citizen), {}))
 
-    @post("/tai-khoan", name="account.profile.save", dependencies=CITIZEN)
+    @post("/tai-khoan", name="account.profile.save", dependencies=CITIZEN, guards=[citizen_only])
     async def save_profile(self, request: Request, citizen: NamedDependency[Citizen]) -> Response:
         data = await request.form()
         form = {k: v for k, v in data.items() if isinstance(v, str)}

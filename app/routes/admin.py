@@ -6,27 +6,19 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from app.domain.dossier_flow import ROLE_LABELS, Role
+from app.domain.dossier_flow import ROLE_LABELS
 from app.models import Agency, Officer
 from app.routes._guards import current_officer
 from app.services import mfa
 from app.services.accounts import FormErrors
-from app.services.officers import OFFICER_ROLES, OfficerInput, create_officer, officer_roles
+from app.services.officers import OFFICER_ROLES, OfficerInput, create_officer
 from app.services.sessions import close_all_sessions
 
-
-def administrator(request: Request) -> Officer:
-    officer = current_officer(request)
-    if Role.ADMINISTRATOR not in officer_roles(officer):
-        raise PermissionDeniedException("Chức năng dành cho quản trị viên")
-    return officer
-
-
-ADMIN = {"admin": Provide(administrator, sync_to_thread=False)}
+# The role is checked by the admin router's guard (routes/audiences.py).
+ADMIN = {"admin": Provide(current_officer, sync_to_thread=False)}
 
 
 async def _context(values: dict[str, Any], errors: dict[str, str], admin_id: int) -> dict[str, Any]:

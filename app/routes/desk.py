@@ -15,7 +15,7 @@ from litestar.response import Redirect, Template
 from app.domain import dossier_flow as flow
 from app.domain.forms import Field, FieldType
 from app.models import Agency, Dossier, Officer
-from app.routes._guards import client_address, current_officer
+from app.routes._guards import client_address, current_officer, officer_only, role_only
 from app.routes._render import pdf_response, render
 from app.routes.account import _form
 from app.routes.citizen import attachment_response
@@ -44,6 +44,7 @@ from app.services.officers import authenticate_officer, officer_roles
 from app.services.receipts import receipt_data
 
 OFFICER = {"officer": Provide(current_officer, sync_to_thread=False)}
+RECEPTIONISTS_ONLY = "Chức năng dành cho cán bộ tiếp nhận"
 RESULT_FIELD = Field(key="ket_qua", label="Kết quả giải quyết", type=FieldType.FILE)
 
 
@@ -145,7 +146,7 @@ class DeskController(Controller):
             )
         return await after_password(request, officer)
 
-    @get("/", name="desk.home", dependencies=OFFICER)
+    @get("/", name="desk.home", dependencies=OFFICER, guards=[officer_only])
     async def home(
         self,
         request: Request,
@@ -184,14 +185,21 @@ class DeskController(Controller):
             },
         )
 
-    @get("/ho-so/{dossier_id:int}", name="desk.dossier", dependencies=OFFICER)
+    @get(
+        "/ho-so/{dossier_id:int}", name="desk.dossier", dependencies=OFFICER, guards=[officer_only]
+    )
     async def dossier(
         self, officer: NamedDependency[Officer], dossier_id: FromPath[int]
     ) -> Template:
         view = await _visible_dossier(officer, dossier_id)
         return Template("pages/desk/dossier.html", context=await _dossier_context(officer, view))
 
-    @post("/ho-so/{dossier_id:int}/xu-ly", name="desk.act", dependencies=OFFICER)
+    @post(
+        "/ho-so/{dossier_id:int}/xu-ly",
+        name="desk.act",
+        dependencies=OFFICER,
+        guards=[officer_only],
+    )
     async def act(
         self, request: Request, officer: NamedDependency[Officer], dossier_id: FromPath[int]
     ) -> Response:
@@ -395,15 +403,14 @@ class DeskDocumentsController(Controller):
 class DeskIntakeController(Controller):
     path = "/mot-cua/tiep-nhan"
     dependencies = OFFICER
+    guards = [role_only(flow.Role.RECEPTIONIST, RECEPTIONISTS_ONLY)]
 
     @get("/", name="desk.intake")
     async def form(self, officer: NamedDependency[Officer]) -> Template:
-        _require(officer, flow.Role.RECEPTIONIST)
         return Template("pages/desk/intake.html", context=await _intake_context({}, {}))
 
     @post("/", name="desk.intake.submit")
     async def submit(self, request: Request, officer: NamedDependency[Officer]) -> Response:
-        _require(officer, flow.Role.RECEPTIONIST)
         data = await request.form()
         values = {k: v for k, v in data.items() if isinstance(v, str)}
         form = intake.IntakeForm(
@@ -433,7 +440,7 @@ class DeskIntakeController(Controller):
 
 def _require(officer: Officer, role: flow.Role) -> None:
     if role not in officer_roles(officer):
-        raise PermissionDeniedException("Chức năng dành cho cán bộ tiếp nhận")
+        raise PermissionDeniedException(RECEPTIONISTS_ONLY)
 
 
 async def _intake_context(values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:

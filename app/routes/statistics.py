@@ -7,28 +7,21 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
 from app.domain.dossier_flow import STATUS_LABELS, Role
 from app.domain.statistics_periods import KINDS, period_label
 from app.models import Officer
-from app.routes._guards import current_officer
+from app.routes._guards import current_officer, role_only
 from app.services import statistics_export, statistics_pages, statistics_report
-from app.services.officers import officer_roles
 from app.services.statistics_pages import COLUMN_LABELS, GROUPINGS
 
 CHART_KEYS = ("on_time", "online_share", "online_payment", "procedures_with_online")
 
 
-def current_leader(request: Request) -> Officer:
-    officer = current_officer(request)
-    if Role.LEADER not in officer_roles(officer):
-        raise PermissionDeniedException("Chỉ lãnh đạo được xem báo cáo thống kê.")
-    return officer
-
-
-LEADER = {"officer": Provide(current_leader, sync_to_thread=False)}
+LEADER = {"officer": Provide(current_officer, sync_to_thread=False)}
+LEADERS_ONLY = "Chỉ lãnh đạo được xem báo cáo thống kê."
 
 
 def _query(request: Request) -> dict[str, str]:
@@ -94,6 +87,7 @@ def _download(body: bytes | str, media_type: str, filename: str) -> Response[Any
 class ReportController(Controller):
     path = "/mot-cua/bao-cao"
     dependencies = LEADER
+    guards = [role_only(Role.LEADER, LEADERS_ONLY)]
 
     @get("/", name="desk.report")
     async def page(self, request: Request, officer: NamedDependency[Officer]) -> Template:
