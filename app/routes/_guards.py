@@ -17,7 +17,8 @@ from app.domain import addresses
 from app.domain.dossier_flow import Role
 from app.models import Citizen, Officer
 from app.services import mfa
-from app.services.officers import officer_roles
+from app.services.accounts import citizen_by_id
+from app.services.officers import active_officer, officer_roles
 from app.services.sessions import COOKIE, read_session
 from app.settings import get_settings
 
@@ -36,15 +37,9 @@ async def load_account(request: ASGIConnection) -> None:
     if info is None:
         return
     if info.account_kind == "citizen":
-        request.state.account = await Citizen.objects().where(Citizen.id == info.account_id).first()
+        request.state.account = await citizen_by_id(info.account_id)
     elif info.account_kind == "officer":
-        request.state.account = (
-            await Officer.objects()
-            .where(
-                (Officer.id == info.account_id) & (Officer.is_active == True)  # noqa: E712
-            )
-            .first()
-        )
+        request.state.account = await active_officer(info.account_id)
         if request.state.account is not None:
             request.state.needs_mfa_setup = await mfa.setup_needed(request.state.account)
 

@@ -8,7 +8,11 @@ from typing import Any
 
 import anyio
 from litestar import Request, Response
+from litestar.exceptions import NotFoundException
 from litestar.response import Template
+
+from app.domain.uploads import EXTENSIONS
+from app.services.files import dossier_attachment, read_blob
 
 PRIVATE = "private, no-store"
 
@@ -50,3 +54,38 @@ async def pdf_response(
             "Cache-Control": cache_control,
         },
     )
+
+
+async def attachment_response(
+    row: dict[str, Any] | None, filename: str, csp: str
+) -> Response[bytes]:
+    """A stored upload shown inline (404 when ``row`` is None): never cached, never sniffed,
+    sandboxed by its own Content-Security-Policy."""
+    if row is None:
+        raise NotFoundException("Không tìm thấy tệp")
+    ext = EXTENSIONS.get(row["media_type"], "bin")
+    return Response(
+        await read_blob(row["sha256"]),
+        media_type=row["media_type"],
+        headers={
+            "Content-Disposition": f'inline; filename="{filename}.{ext}"',
+            "Cache-Control": PRIVATE,
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": csp,
+        },
+    )
+
+
+ATTACHMENT_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+
+
+async def dossier_attachment_response(dossier_id: int, token: str) -> Response[bytes]:
+    """An attachment of this dossier, for its citizen or the desk (the caller checks which)."""
+    row = await dossier_attachment(dossier_id, token)
+    return await attachment_response(row, row["field_key"] if row else "", ATTACHMENT_CSP)
+
+
+async def form_values(request: Request) -> dict[str, str]:
+    """The posted form's text fields (files left out)."""
+    data = await request.form()
+    return {k: v for k, v in data.items() if isinstance(v, str)}

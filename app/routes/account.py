@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from app.models import Citizen
 from app.routes._guards import citizen_only, client_address, current_citizen
+from app.routes._render import form_values
 from app.services import accounts, places
 from app.services.calendar import local_now
 from app.services.sessions import COOKIE, close_session, open_session
@@ -48,11 +49,6 @@ def logged_in_redirect(path: str, token: str) -> Response:
     return response
 
 
-async def _form(request: Request) -> dict[str, str]:
-    data = await request.form()
-    return {k: v for k, v in data.items() if isinstance(v, str)}
-
-
 def _page(name: str, context: dict[str, Any], status_code: int = 200) -> Template:
     return Template(f"pages/account/{name}.html", context=context, status_code=status_code)
 
@@ -71,7 +67,7 @@ class AccountController(Controller):
 
     @post("/dang-ky", name="account.register.submit")
     async def register(self, request: Request) -> Response:
-        form = await _form(request)
+        form = await form_values(request)
         try:
             citizen = await accounts.register(
                 form.get("ho_ten", ""),
@@ -97,7 +93,7 @@ class AccountController(Controller):
 
     @post("/dang-nhap", name="account.login.submit")
     async def login(self, request: Request) -> Response:
-        form = await _form(request)
+        form = await form_values(request)
         next_path = _safe_next(form.get("tiep"))
         try:
             citizen = await accounts.authenticate(
@@ -131,7 +127,7 @@ class AccountController(Controller):
 
     @post("/quen-mat-khau", name="account.forgot.submit")
     async def forgot(self, request: Request) -> Template:
-        form = await _form(request)
+        form = await form_values(request)
         try:
             await accounts.request_reset(
                 form.get("dinh_danh", ""), client_address(request), _link_base(request)
@@ -154,7 +150,7 @@ class AccountController(Controller):
 
     @post("/dat-lai-mat-khau/{token:str}", name="account.reset.submit")
     async def reset(self, request: Request, token: FromPath[str]) -> Response:
-        form = await _form(request)
+        form = await form_values(request)
         try:
             await accounts.reset_password(token, form.get("mat_khau", ""), form.get("nhap_lai", ""))
         except accounts.FormErrors as exc:

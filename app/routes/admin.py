@@ -10,33 +10,26 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.domain.dossier_flow import ROLE_LABELS
-from app.models import Agency, Officer
+from app.models import Officer
 from app.routes._guards import current_officer
 from app.services import mfa
 from app.services.accounts import FormErrors
-from app.services.officers import OFFICER_ROLES, OfficerInput, create_officer
-from app.services.sessions import close_all_sessions
+from app.services.agencies import agencies_by_code
+from app.services.officers import (
+    OFFICER_ROLES,
+    OfficerInput,
+    all_officers,
+    create_officer,
+    toggle_active,
+)
 
 # The role is checked by the admin router's guard (routes/audiences.py).
 ADMIN = {"admin": Provide(current_officer, sync_to_thread=False)}
 
 
 async def _context(values: dict[str, Any], errors: dict[str, str], admin_id: int) -> dict[str, Any]:
-    officers = (
-        await Officer.select(
-            Officer.id,
-            Officer.username,
-            Officer.full_name,
-            Officer.roles,
-            Officer.is_active,
-            Officer.agency.name.as_alias("agency_name"),
-        )
-        .order_by(Officer.agency)
-        .order_by(Officer.username)
-        .output(load_json=True)
-        .run()
-    )
-    agencies = await Agency.select(Agency.code, Agency.name).order_by(Agency.code).run()
+    officers = await all_officers()
+    agencies = await agencies_by_code()
     return {
         "officers": officers,
         "agencies": agencies,
@@ -90,17 +83,5 @@ class AdminController(Controller):
     @post("/can-bo/{officer_id:int}/trang-thai", name="admin.officers.toggle")
     async def toggle(self, admin: NamedDependency[Officer], officer_id: FromPath[int]) -> Response:
         if officer_id != admin.id:  # an administrator cannot lock themself out
-            await _toggle(officer_id)
+            await toggle_active(officer_id)
         return Redirect("/quan-tri", status_code=303)
-
-
-async def _toggle(officer_id: int) -> None:
-    row = await Officer.select(Officer.is_active).where(Officer.id == officer_id).first().run()
-    if row is not None:
-        await (
-            Officer.update({Officer.is_active: not row["is_active"]})
-            .where(Officer.id == officer_id)
-            .run()
-        )
-        if row["is_active"]:  # locked now: every open session of theirs ends
-            await close_all_sessions("officer", officer_id)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-import anyio
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -16,23 +15,18 @@ from litestar.response import Redirect, Template
 from app.domain import dossier_flow as flow
 from app.domain.forms import Field, FieldType, initial_answers
 from app.domain.levels import ServiceLevel
-from app.domain.uploads import EXTENSIONS
-from app.models import Attachment, Citizen, Dossier
-from app.routes._guards import current_citizen
-from app.routes._render import pdf_response, wants_fragment
-from app.services import documents, payments, workflow
+from app.models import Citizen
+from app.routes._citizen_pages import CITIZEN, dossier_context, own_view
+from app.routes._render import dossier_attachment_response, pdf_response, wants_fragment
+from app.services import documents, workflow
 from app.services import wizard as wz
 from app.services.calendar import local_now
 from app.services.catalogue import get_catalogue
 from app.services.documents import qr_svg
-from app.services.dossier_view import load_dossier
-from app.services.files import UploadRefused, blob_path, store_upload
+from app.services.dossier_view import dossiers_of
+from app.services.files import UploadRefused, store_upload
 from app.services.receipts import receipt_data
-from app.services.tracking import expected_factor
-from app.services.tracking_links import tracking_url
 from app.settings import get_settings
-
-CITIZEN = {"citizen": Provide(current_citizen, sync_to_thread=False)}
 
 
 async def _procedure(code: str):
@@ -284,19 +278,7 @@ class CitizenDossierController(Controller):
 
     @get("/", name="citizen.dossiers")
     async def index(self, citizen: NamedDependency[Citizen]) -> Template:
-        rows = (
-            await Dossier.select(
-                Dossier.reference,
-                Dossier.code,
-                Dossier.status,
-                Dossier.updated_at,
-                Dossier.due_at,
-                Dossier.procedure.name.as_alias("procedure_name"),
-            )
-            .where(Dossier.citizen == citizen.id)
-            .order_by(Dossier.updated_at, ascending=False)
-            .run()
-        )
+        rows = await dossiers_of(citizen.id)
         drafts = [r for r in rows if r["status"] == flow.Status.DRAFT]
         others = [r for r in rows if r["status"] != flow.Status.DRAFT]
         catalogue = await get_catalogue()
@@ -314,16 +296,16 @@ class CitizenDossierController(Controller):
 
     @get("/{reference:str}", name="citizen.dossier")
     async def show(self, citizen: NamedDependency[Citizen], reference: FromPath[str]) -> Response:
-        view = await _own_view(citizen, reference)
+        view = await own_view(citizen, reference)
         if view.status == flow.Status.DRAFT:
             return Redirect(f"/thu-tuc/{view.procedure['code']}/nop-ho-so", status_code=303)
-        return Template("pages/citizen/dossier.html", context=await _dossier_context(view))
+        return Template("pages/citizen/dossier.html", context=await dossier_context(view))
 
     @get("/{reference:str}/giay-tiep-nhan", name="citizen.receipt")
     async def receipt(
         self, citizen: NamedDependency[Citizen], reference: FromPath[str]
     ) -> Template:
-        view = await _own_view(citizen, reference)
+        view = await own_view(citizen, reference)
         if not view.code:
             raise NotFoundException("Hồ sơ chưa có giấy tiếp nhận")
         data = await receipt_data(view.row, view.procedure["name"])
@@ -336,7 +318,7 @@ class CitizenDossierController(Controller):
     async def receipt_pdf(
         self, citizen: NamedDependency[Citizen], reference: FromPath[str]
     ) -> Response[bytes]:
-        view = await _own_view(citizen, reference)
+        view = await own_view(citizen, reference)
         if not view.code:
             raise NotFoundException("Hồ sơ chưa có giấy tiếp nhận")
         data = await receipt_data(view.row, view.procedure["name"])
@@ -351,13 +333,13 @@ class CitizenDossierController(Controller):
         dossier = await wz.own_dossier(citizen, reference)
         if dossier is None:
             raise NotFoundException("Không tìm thấy tệp")
-        return await attachment_response(dossier["id"], token)
+        return await dossier_attachment_response(dossier["id"], token)
 
     @post("/{reference:str}/rut", name="citizen.withdraw")
     async def withdraw(
         self, request: Request, citizen: NamedDependency[Citizen], reference: FromPath[str]
     ) -> Response:
-        view = await _own_view(citizen, reference)
+        view = await own_view(citizen, reference)
         form = await request.form()
         try:
             await workflow.transition(
@@ -374,7 +356,7 @@ class CitizenDossierController(Controller):
     async def supply(
         self, request: Request, citizen: NamedDependency[Citizen], reference: FromPath[str]
     ) -> Response:
-        view = await _own_view(citizen, reference)
+        view = await own_view(citizen, reference)
         form = await request.form()
         uploads = [v for k, v in form.multi_items() if k == "tep" and isinstance(v, UploadFile)]
         uploads = [u for u in uploads if u.filename]
@@ -414,60 +396,7 @@ class CitizenDossierController(Controller):
 SUPPLEMENT_FIELD = Field(key="bo_sung", label="Giấy tờ bổ sung", type=FieldType.FILE)
 
 
-async def _own_view(citizen: Citizen, reference: str):
-    view = await load_dossier((Dossier.reference == reference) & (Dossier.citizen == citizen.id))
-    if view is None:
-        raise NotFoundException("Không tìm thấy hồ sơ")
-    return view
-
-
-async def _dossier_context(view, error: str = "") -> dict[str, Any]:
-    facts = workflow.facts_of(view.row, local_now().date())
-    procedure = (await get_catalogue()).get(view.procedure["code"])
-    sections = []
-    if procedure is not None:
-        attachments = {a["token"]: a for a in view.attachments}
-        sections = wz.labelled_answers(await wz.wizard_for(procedure), view.answers, attachments)
-    link = tracking_url(view.code) if view.code else ""
-    return {
-        "dossier": view,
-        "actions": flow.options(facts, flow.Role.CITIZEN),
-        "flow": flow,
-        "qr": qr_svg(link) if link else "",
-        "tracking_url": link,
-        "tracking_digits": expected_factor(view.row) if view.code else "",
-        "answer_sections": sections,
-        "visible_actions": flow.CITIZEN_VISIBLE_ACTIONS,
-        "error": error,
-        **await payments.fee_context(view),
-    }
-
-
 async def _dossier_error(citizen: Citizen, reference: str, error: str) -> Template:
-    view = await _own_view(citizen, reference)
-    context = await _dossier_context(view, error)
+    view = await own_view(citizen, reference)
+    context = await dossier_context(view, error)
     return Template("pages/citizen/dossier.html", context=context, status_code=422)
-
-
-async def attachment_response(dossier_id: int, token: str) -> Response:
-    row = (
-        await Attachment.select()
-        .where((Attachment.token == token) & (Attachment.dossier == dossier_id))
-        .first()
-        .run()
-    )
-    if row is None:
-        raise NotFoundException("Không tìm thấy tệp")
-    body = await anyio.to_thread.run_sync(blob_path(row["sha256"]).read_bytes)
-    ext = EXTENSIONS.get(row["media_type"], "bin")
-    return Response(
-        body,
-        media_type=row["media_type"],
-        headers={
-            "Content-Disposition": f'inline; filename="{row["field_key"]}.{ext}"',
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'; "
-            "style-src 'unsafe-inline'",
-        },
-    )

@@ -14,11 +14,9 @@ from litestar.response import Redirect, Template
 
 from app.domain import dossier_flow as flow
 from app.domain.forms import Field, FieldType
-from app.models import Agency, Dossier, Officer
+from app.models import Officer
 from app.routes._guards import client_address, current_officer, officer_only, role_only
-from app.routes._render import pdf_response, render
-from app.routes.account import _form
-from app.routes.citizen import attachment_response
+from app.routes._render import dossier_attachment_response, form_values, pdf_response, render
 from app.routes.mfa import after_password
 from app.routes.payments import fee_receipt_response
 from app.services import (
@@ -29,6 +27,7 @@ from app.services import (
     fee_receipts,
     feedback_desk,
     intake,
+    officers,
     outbox,
     payments,
     pdf,
@@ -37,8 +36,9 @@ from app.services import (
 )
 from app.services import wizard as wz
 from app.services.accounts import FormErrors
+from app.services.agencies import agency_name, other_agencies
 from app.services.catalogue import get_catalogue
-from app.services.dossier_view import load_dossier
+from app.services.dossier_view import desk_dossier_view
 from app.services.files import UploadRefused, store_upload
 from app.services.officers import authenticate_officer, officer_roles
 from app.services.receipts import receipt_data
@@ -79,10 +79,7 @@ def actions_for(officer: Officer, facts: flow.DossierFacts) -> list[flow.Action]
 
 
 async def _visible_dossier(officer: Officer, dossier_id: int):
-    view = await load_dossier(
-        (Dossier.id == dossier_id) & desk.visible_to(desk.officer_agency(officer)),
-        with_messages=True,
-    )
+    view = await desk_dossier_view(desk.officer_agency(officer), dossier_id)
     if view is None:
         raise NotFoundException("Không tìm thấy hồ sơ")
     return view
@@ -91,15 +88,8 @@ async def _visible_dossier(officer: Officer, dossier_id: int):
 async def _dossier_context(officer: Officer, view, error: str = "") -> dict[str, Any]:
     facts = workflow.facts_of(view.row, workflow.local_now().date())
     agency_id = desk.officer_agency(officer)
-    colleagues = (
-        await Officer.select(Officer.id, Officer.full_name, Officer.roles)
-        .where(
-            (Officer.agency == agency_id) & (Officer.is_active == True)  # noqa: E712
-        )
-        .output(load_json=True)
-        .run()
-    )
-    agencies = await Agency.select(Agency.id, Agency.name).where(Agency.id != agency_id).run()
+    colleagues = await officers.colleagues(agency_id)
+    agencies = await other_agencies(agency_id)
     procedure = (await get_catalogue()).get(view.procedure["code"])
     sections = []
     if procedure is not None:
@@ -130,7 +120,7 @@ class DeskController(Controller):
 
     @post("/dang-nhap", name="desk.login.submit")
     async def login(self, request: Request) -> Response:
-        form = await _form(request)
+        form = await form_values(request)
         try:
             officer = await authenticate_officer(
                 form.get("ten_dang_nhap", ""), form.get("mat_khau", ""), client_address(request)
@@ -166,14 +156,13 @@ class DeskController(Controller):
         now = workflow.local_now()
         counts = await desk.queue_counts(agency_id, now)
         result = await desk.list_queue(agency_id, queue, q, page, now, counts)
-        agency = await Agency.select(Agency.name).where(Agency.id == agency_id).first().run()
         return render(
             request,
             "pages/desk/home.html",
             "partials/desk/queue.html",
             {
                 "officer": officer,
-                "agency_name": agency["name"],
+                "agency_name": await agency_name(agency_id),
                 "queues": desk.QUEUES,
                 "counts": counts,
                 "queue": desk.QUEUE_BY_KEY[queue],
@@ -204,7 +193,7 @@ class DeskController(Controller):
         self, request: Request, officer: NamedDependency[Officer], dossier_id: FromPath[int]
     ) -> Response:
         view = await _visible_dossier(officer, dossier_id)
-        form = await _form(request)
+        form = await form_values(request)
         error = ""
         try:
             action = flow.Action(form.get("action", ""))
@@ -281,7 +270,7 @@ class DeskDocumentsController(Controller):
         self, officer: NamedDependency[Officer], dossier_id: FromPath[int], token: FromPath[str]
     ) -> Response:
         await _visible_dossier(officer, dossier_id)
-        return await attachment_response(dossier_id, token)
+        return await dossier_attachment_response(dossier_id, token)
 
     @get("/phieu/{kind:str}", name="desk.document")
     async def document(

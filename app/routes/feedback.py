@@ -17,7 +17,7 @@ from app.domain import feedback_form
 from app.domain import ratings as rt
 from app.models import Citizen
 from app.routes._guards import client_address
-from app.routes.account import _form
+from app.routes._render import form_values
 from app.services import feedback, feedback_steps, ratings
 from app.services.files import UploadRefused, store_upload
 
@@ -124,7 +124,7 @@ class FeedbackController(Controller):
 
     @post("/tra-cuu", name="feedback.supply")
     async def supply(self, request: Request) -> Response:
-        form = await _form(request)
+        form = await form_values(request)
         code, factor = form.get("ma", "")[:40], form.get("xac_thuc", "")[:20]
         context: dict[str, Any] = {**LABELS, "ma": code, "xac_thuc": factor, "error": ""}
         try:
@@ -158,7 +158,7 @@ class FeedbackController(Controller):
 
     @post("/cong-khai/{feedback_id:int}/binh-chon", name="feedback.vote")
     async def vote(self, request: Request, feedback_id: FromPath[int]) -> Response:
-        form = await _form(request)
+        form = await form_values(request)
         reader = request.cookies.get(READER_COOKIE) or secrets.token_urlsafe(16)
         await feedback.vote(feedback_id, reader, form.get("huu_ich") == "1")
         response = Redirect(f"/phan-anh/cong-khai#pakn-{feedback_id}", status_code=303)
@@ -233,7 +233,7 @@ class RatingController(Controller):
     @post("/", name="rating.save")
     async def save(self, request: Request, code: FromPath[str], sig: FromPath[str]) -> Response:
         dossier = await self._dossier(code, sig)
-        form = await _form(request)
+        form = await form_values(request)
         given, errors = rt.parse(form, ratings.criteria())
         if given is not None:
             try:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import anyio
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
@@ -16,16 +15,16 @@ from litestar.response import Redirect, Template
 from app.domain import dossier_flow as flow
 from app.domain import feedback_flow as ff
 from app.domain import ratings as rt
-from app.domain.uploads import EXTENSIONS
-from app.models import Dossier, FeedbackAttachment, Officer
+from app.models import Officer
 from app.routes._guards import current_officer
-from app.routes.account import _form
+from app.routes._render import attachment_response, form_values
 from app.routes.feedback import LABELS
 from app.services import faq, feedback_desk, ratings
-from app.services.desk import officer_agency, visible_to
-from app.services.files import blob_path
+from app.services.desk import officer_agency
+from app.services.files import feedback_attachment
 from app.services.officers import officer_roles
 
+FEEDBACK_ATTACHMENT_CSP = "sandbox; default-src 'none'; img-src 'self'"
 OFFICER = {"officer": Provide(current_officer, sync_to_thread=False)}
 
 
@@ -82,7 +81,7 @@ class DeskFeedbackController(Controller):
         agency = officer_agency(officer)
         if await feedback_desk.for_officer(agency, feedback_id) is None:
             raise NotFoundException("Không tìm thấy phản ánh")
-        form = await _form(request)
+        form = await form_values(request)
         try:
             if form.get("phan_loai"):
                 await feedback_desk.classify(agency, feedback_id, form["phan_loai"])
@@ -105,28 +104,8 @@ class DeskFeedbackController(Controller):
     ) -> Response:
         if await feedback_desk.for_officer(officer_agency(officer), feedback_id) is None:
             raise NotFoundException("Không tìm thấy tệp")
-        row = (
-            await FeedbackAttachment.select()
-            .where(
-                (FeedbackAttachment.token == file_token)
-                & (FeedbackAttachment.feedback == feedback_id)
-            )
-            .first()
-            .run()
-        )
-        if row is None:
-            raise NotFoundException("Không tìm thấy tệp")
-        body = await anyio.to_thread.run_sync(blob_path(row["sha256"]).read_bytes)
-        ext = EXTENSIONS.get(row["media_type"], "bin")
-        return Response(
-            body,
-            media_type=row["media_type"],
-            headers={
-                "Content-Disposition": f'inline; filename="phan-anh.{ext}"',
-                "Cache-Control": "private, no-store",
-                "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'",
-            },
-        )
+        row = await feedback_attachment(feedback_id, file_token)
+        return await attachment_response(row, "phan-anh", FEEDBACK_ATTACHMENT_CSP)
 
 
 class DeskRatingController(Controller):
@@ -162,7 +141,7 @@ class DeskRatingController(Controller):
 
     @post("/ghi-nhan", name="desk.ratings.record")
     async def record(self, request: Request, officer: NamedDependency[Officer]) -> Response:
-        form = await _form(request)
+        form = await form_values(request)
         code = form.get("ma", "").strip()[:40]
         errors: dict[str, str] = {}
         try:
@@ -171,14 +150,7 @@ class DeskRatingController(Controller):
                 raise ValueError
         except ValueError:
             channel, errors["kenh"] = None, "Vui lòng chọn phiếu giấy hay máy tính bảng."
-        dossier = await ratings.dossier_by_code(code) if code else None
-        if dossier is not None:
-            visible = (
-                await Dossier.exists()
-                .where((Dossier.id == dossier["id"]) & visible_to(officer_agency(officer)))
-                .run()
-            )
-            dossier = dossier if visible else None
+        dossier = await ratings.dossier_at_agency(code, officer_agency(officer)) if code else None
         if dossier is None:
             errors["ma"] = "Không tìm thấy hồ sơ này ở cơ quan của bạn."
         given, rating_errors = rt.parse(form, [])
@@ -198,7 +170,7 @@ class DeskRatingController(Controller):
     ) -> Response:
         if flow.Role.LEADER not in officer_roles(officer):
             return await self._page(officer, error="Chỉ lãnh đạo cơ quan trả lời ý kiến này.")
-        form = await _form(request)
+        form = await form_values(request)
         try:
             await ratings.answer_follow_up(
                 officer_agency(officer), rating_id, officer.id, form.get("tra_loi", "")
@@ -238,7 +210,7 @@ class DeskFaqController(Controller):
 
     @post("/", name="desk.faq.add")
     async def add(self, request: Request, officer: NamedDependency[Officer]) -> Response:
-        form = await _form(request)
+        form = await form_values(request)
         code = form.get("thu_tuc", "")[:40]
         source = form.get("tu_phan_anh", "")
         try:
@@ -257,7 +229,7 @@ class DeskFaqController(Controller):
     async def remove(
         self, request: Request, officer: NamedDependency[Officer], item_id: FromPath[int]
     ) -> Response:
-        code = (await _form(request)).get("thu_tuc", "")[:40]
+        code = (await form_values(request)).get("thu_tuc", "")[:40]
         try:
             await faq.remove(officer, code, item_id)
         except faq.FaqRefused as exc:

@@ -14,11 +14,12 @@ from app.domain import mfa as rules
 from app.domain.accounts import officer_landing
 from app.models import Officer
 from app.routes._guards import client_address, current_officer
-from app.routes.account import _form, logged_in_redirect
+from app.routes._render import form_values
+from app.routes.account import logged_in_redirect
 from app.services import mfa
 from app.services.accounts import FormErrors
 from app.services.documents import qr_svg
-from app.services.officers import officer_roles
+from app.services.officers import active_officer, officer_roles
 from app.services.sessions import COOKIE, open_session, read_session
 from app.settings import get_settings
 
@@ -62,13 +63,7 @@ async def _pending_officer(request: Request) -> Officer | None:
     info = await read_session(request.cookies.get(COOKIE, ""))
     if info is None or info.account_kind != PENDING:
         return None
-    return (
-        await Officer.objects()
-        .where(
-            (Officer.id == info.account_id) & (Officer.is_active == True)  # noqa: E712
-        )
-        .first()
-    )
+    return await active_officer(info.account_id)
 
 
 def _code_page(errors: dict, status_code: int = 200) -> Template:
@@ -91,7 +86,7 @@ class MfaLoginController(Controller):
         officer = await _pending_officer(request)
         if officer is None:
             return Redirect("/mot-cua/dang-nhap", status_code=303)
-        form = await _form(request)
+        form = await form_values(request)
         try:
             await mfa.check_login_code(officer.id, form.get("ma", ""), client_address(request))
         except FormErrors as exc:
@@ -117,7 +112,7 @@ class SecurityController(Controller):
 
     @post("/xac-nhan", name="desk.security.confirm")
     async def confirm(self, officer: NamedDependency[Officer], request: Request) -> Template:
-        form = await _form(request)
+        form = await form_values(request)
         try:
             codes = await mfa.confirm(officer.id, form.get("ma", ""))
         except FormErrors as exc:

@@ -14,9 +14,9 @@ from litestar.response import Redirect, Template
 
 from app.domain import vnpay
 from app.models import Citizen
+from app.routes._citizen_pages import CITIZEN, dossier_context, own_view
 from app.routes._guards import client_address
 from app.routes._render import pdf_response
-from app.routes.citizen import CITIZEN, _dossier_context, _own_view
 from app.services import payments, pdf
 from app.services.calendar import local_now
 from app.services.fee_receipts import load_payment, receipt_document
@@ -36,7 +36,7 @@ class CitizenPaymentController(Controller):
 
     @get("/phi", name="citizen.fee")
     async def fee(self, citizen: NamedDependency[Citizen], reference: FromPath[str]) -> Template:
-        view = await _own_view(citizen, reference)
+        view = await own_view(citizen, reference)
         context = {"dossier": view, **await payments.fee_context(view)}
         return Template("partials/dossier/fee.html", context=context)
 
@@ -44,12 +44,12 @@ class CitizenPaymentController(Controller):
     async def pay(
         self, request: Request, citizen: NamedDependency[Citizen], reference: FromPath[str]
     ) -> Response:
-        view = await _own_view(citizen, reference)
+        view = await own_view(citizen, reference)
         return_url = get_settings().public_url + RETURN_PATH
         try:
             url = await payments.start_online_payment(view.row, client_address(request), return_url)
         except payments.PaymentRefused as exc:
-            context = await _dossier_context(view)
+            context = await dossier_context(view)
             context["fee_error"] = exc.message
             return Template("pages/citizen/dossier.html", context=context, status_code=422)
         return Redirect(url, status_code=303)
@@ -62,7 +62,7 @@ class CitizenPaymentController(Controller):
         reference: FromPath[str],
         payment_id: FromPath[int],
     ) -> Response:
-        view = await _own_view(citizen, reference)
+        view = await own_view(citizen, reference)
         return await fee_receipt_response(request, view.id, payment_id)
 
 

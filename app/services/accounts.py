@@ -307,3 +307,7 @@ async def update_profile(citizen: Citizen, data: ProfileInput, today: date) -> N
 async def purge_expired_resets(now: datetime | None = None) -> None:
     """Delete password-reset links past their hour, used or not (neither can be used again)."""
     await PasswordReset.delete().where(PasswordReset.expires_at <= (now or datetime.now(UTC))).run()
+
+
+async def citizen_by_id(citizen_id: int) -> Citizen | None:
+    return await Citizen.objects().where(Citizen.id == citizen_id).first()

@@ -59,3 +59,17 @@ async def load_agencies(document: dict) -> tuple[int, int]:
             await existing.save().run()
             codes[row["code"]] = existing.id
     return len(levels), len(agencies)
+
+
+async def agency_name(agency_id: int) -> str:
+    row = await Agency.select(Agency.name).where(Agency.id == agency_id).first().run()
+    return row["name"] if row else ""
+
+
+async def other_agencies(agency_id: int) -> list[dict]:
+    """Every agency but this one (where a dossier can be transferred)."""
+    return await Agency.select(Agency.id, Agency.name).where(Agency.id != agency_id).run()
+
+
+async def agencies_by_code() -> list[dict]:
+    return await Agency.select(Agency.code, Agency.name).order_by(Agency.code).run()

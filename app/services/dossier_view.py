@@ -7,6 +7,7 @@ from typing import Any
 
 from app.domain import dossier_flow as flow
 from app.models import Agency, Attachment, Dossier, DossierEvent, Officer, Outbox
+from app.services.desk import visible_to
 
 
 @dataclass
@@ -97,4 +98,33 @@ async def load_dossier(where, with_messages: bool = False) -> DossierView | None
         attachments=attachments,
         messages=messages,
         officer_names=names,
+    )
+
+
+async def dossiers_of(citizen_id: int) -> list[dict[str, Any]]:
+    """A citizen's dossiers, drafts included, the most recently changed first."""
+    return (
+        await Dossier.select(
+            Dossier.reference,
+            Dossier.code,
+            Dossier.status,
+            Dossier.updated_at,
+            Dossier.due_at,
+            Dossier.procedure.name.as_alias("procedure_name"),
+        )
+        .where(Dossier.citizen == citizen_id)
+        .order_by(Dossier.updated_at, ascending=False)
+        .run()
+    )
+
+
+async def own_dossier_view(citizen_id: int, reference: str) -> DossierView | None:
+    """A citizen's dossier by its reference; another citizen's is None."""
+    return await load_dossier((Dossier.reference == reference) & (Dossier.citizen == citizen_id))
+
+
+async def desk_dossier_view(agency_id: int, dossier_id: int) -> DossierView | None:
+    """A dossier the agency's officers may see, with its messages; any other is None."""
+    return await load_dossier(
+        (Dossier.id == dossier_id) & visible_to(agency_id), with_messages=True
     )

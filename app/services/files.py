@@ -7,11 +7,13 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import anyio
 from litestar.datastructures import UploadFile
 
 from app.domain.uploads import SNIFF_BYTES, pdf_script_problem, sniff, upload_problem
+from app.models import Attachment, FeedbackAttachment
 from app.settings import get_settings
 
 CHUNK = 256 * 1024
@@ -67,3 +69,26 @@ async def store_upload(upload: UploadFile) -> StoredFile:
     finally:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
+
+
+async def read_blob(sha256: str) -> bytes:
+    return await anyio.to_thread.run_sync(blob_path(sha256).read_bytes)
+
+
+async def dossier_attachment(dossier_id: int, token: str) -> dict[str, Any] | None:
+    """An attachment of this dossier (never another's, whatever the token)."""
+    return (
+        await Attachment.select()
+        .where((Attachment.token == token) & (Attachment.dossier == dossier_id))
+        .first()
+        .run()
+    )
+
+
+async def feedback_attachment(feedback_id: int, token: str) -> dict[str, Any] | None:
+    return (
+        await FeedbackAttachment.select()
+        .where((FeedbackAttachment.token == token) & (FeedbackAttachment.feedback == feedback_id))
+        .first()
+        .run()
+    )

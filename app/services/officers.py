@@ -11,6 +11,7 @@ from app.models import Agency, Officer
 from app.services import login_limits
 from app.services.accounts import FormErrors
 from app.services.passwords import burn_time, hash_password, verify_password
+from app.services.sessions import close_all_sessions
 
 OFFICER_ROLES = (Role.RECEPTIONIST, Role.SPECIALIST, Role.LEADER, Role.ADMINISTRATOR)
 
@@ -98,3 +99,53 @@ def officer_roles(officer: Officer | dict) -> set[Role]:
     if isinstance(roles, str):
         roles = json.loads(roles)
     return {Role(r) for r in roles}
+
+
+async def active_officer(officer_id: int) -> Officer | None:
+    return (
+        await Officer.objects()
+        .where((Officer.id == officer_id) & (Officer.is_active == True))  # noqa: E712
+        .first()
+    )
+
+
+async def colleagues(agency_id: int) -> list[dict]:
+    """The active officers of an agency, with their roles (to assign a dossier to)."""
+    return (
+        await Officer.select(Officer.id, Officer.full_name, Officer.roles)
+        .where((Officer.agency == agency_id) & (Officer.is_active == True))  # noqa: E712
+        .output(load_json=True)
+        .run()
+    )
+
+
+async def all_officers() -> list[dict]:
+    """Every officer, by agency and user name, for the administration page."""
+    return (
+        await Officer.select(
+            Officer.id,
+            Officer.username,
+            Officer.full_name,
+            Officer.roles,
+            Officer.is_active,
+            Officer.agency.name.as_alias("agency_name"),
+        )
+        .order_by(Officer.agency)
+        .order_by(Officer.username)
+        .output(load_json=True)
+        .run()
+    )
+
+
+async def toggle_active(officer_id: int) -> None:
+    """Lock an active officer (every open session of theirs ends) or unlock a locked one."""
+    row = await Officer.select(Officer.is_active).where(Officer.id == officer_id).first().run()
+    if row is None:
+        return
+    await (
+        Officer.update({Officer.is_active: not row["is_active"]})
+        .where(Officer.id == officer_id)
+        .run()
+    )
+    if row["is_active"]:
+        await close_all_sessions("officer", officer_id)

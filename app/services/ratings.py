@@ -17,6 +17,7 @@ from app.domain import ratings as rt
 from app.models import Dossier, Rating
 from app.services import outbox
 from app.services.calendar import local_now
+from app.services.desk import visible_to
 from app.settings import get_settings
 
 CRITERIA_FILE = Path(rt.__file__).parent / "satisfaction_criteria.json"
@@ -201,3 +202,14 @@ async def answer_follow_up(agency_id: int, rating_id: int, leader_id: int, answe
                 key = f"rating:{rating_id}:answer:{now.isoformat()}:{channel}"
                 subject = f"[Dịch vụ công] Trả lời ý kiến về hồ sơ {dossier['code']}"
                 await outbox.enqueue(channel, address, subject, text, key, dossier["id"])
+
+
+async def dossier_at_agency(code: str, agency_id: int) -> dict[str, Any] | None:
+    """The dossier with this code if the agency's officers may see it, else None."""
+    dossier = await dossier_by_code(code)
+    if dossier is None:
+        return None
+    visible = (
+        await Dossier.exists().where((Dossier.id == dossier["id"]) & visible_to(agency_id)).run()
+    )
+    return dossier if visible else None
