@@ -1,14 +1,9 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
-from piccolo.table import Table
 
 ID = "2026-11-22T12:26:30:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "Indexes for the desk queues; outbox rows of earlier messages get their dossier"
-
-
-class OutboxRow(Table, tablename="outbox"):
-    pass
+DESCRIPTION = "Indexes for the desk queues (hand-written: composite indexes per agency column)"
 
 
 # The desk shows an agency the dossiers it received, currently holds or resolves, by status and
@@ -26,17 +21,6 @@ async def create_desk_indexes():
     engine = engine_finder()
     for name, columns in DESK_INDEXES.items():
         await engine.run_ddl(f"CREATE INDEX IF NOT EXISTS {name} ON dossier ({columns})")
-    # Messages queued before outbox rows named their dossier: their key is "dossier:<id>:...".
-    rows = await OutboxRow.raw(
-        "SELECT id, dedupe_key FROM outbox WHERE dossier IS NULL AND dedupe_key LIKE {}",
-        "dossier:%",
-    ).run()
-    for row in rows:
-        dossier_id = row["dedupe_key"].split(":")[1]
-        if dossier_id.isdigit():
-            await OutboxRow.raw(
-                "UPDATE outbox SET dossier = {} WHERE id = {}", int(dossier_id), row["id"]
-            ).run()
 
 
 async def drop_desk_indexes():

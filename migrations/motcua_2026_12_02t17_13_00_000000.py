@@ -2,7 +2,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 ID = "2026-12-02T17:13:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "Indexes for the statistics aggregates"
+DESCRIPTION = "Indexes for the statistics aggregates (hand-written: composite indexes)"
 
 # The report sums an agency's days in a range; the procedure page reads a procedure's finished
 # dossiers of the last 12 months; drill-down lists an agency's dossiers by reception date.
