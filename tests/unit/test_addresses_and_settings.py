@@ -112,3 +112,16 @@ def test_the_environment_is_read_only_by_the_settings_module():
         and ("os.environ" in path.read_text() or "getenv" in path.read_text())
     ]
     assert readers == ["__init__.py"]  # PICCOLO_CONF, set before Piccolo is imported
+
+
+def test_the_readme_configuration_table_lists_every_setting():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    read = set(re.findall(r'"(MOTCUA_[A-Z0-9_]+)"', (root / "app/settings.py").read_text()))
+    table = [
+        line for line in (root / "README.md").read_text().splitlines() if line.startswith("| `")
+    ]
+    listed = set(re.findall(r"`(MOTCUA_[A-Z0-9_]+)`", "\n".join(table)))
+    assert read and read <= listed
