@@ -9,7 +9,7 @@ from typing import Any
 import anyio
 from litestar import Request, Response
 from litestar.exceptions import NotFoundException
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from app.domain.uploads import EXTENSIONS
 from app.services.files import dossier_attachment, read_blob
@@ -89,3 +89,13 @@ async def form_values(request: Request) -> dict[str, str]:
     """The posted form's text fields (files left out)."""
     data = await request.form()
     return {k: v for k, v in data.items() if isinstance(v, str)}
+
+
+def redirect_to(
+    request: Request, name: str, query: str = "", fragment: str = "", **path_params: Any
+) -> Redirect:
+    """303 to the named route (post/redirect/get), with an optional query and fragment."""
+    url = request.app.route_reverse(name, **path_params)
+    url += f"?{query}" if query else ""
+    url += f"#{fragment}" if fragment else ""
+    return Redirect(url, status_code=303)

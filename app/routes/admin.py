@@ -7,11 +7,12 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
 from app.domain.dossier_flow import ROLE_LABELS
 from app.models import Officer
 from app.routes._guards import current_officer
+from app.routes._render import redirect_to
 from app.services import mfa
 from app.services.accounts import FormErrors
 from app.services.agencies import agencies_by_code
@@ -70,7 +71,7 @@ class AdminController(Controller):
             values.pop("mat_khau", None)
             context = await _context({**values, "vai_tro": roles}, exc.errors, admin.id)
             return Template("pages/admin/officers.html", context=context, status_code=422)
-        return Redirect("/quan-tri?da_tao=1", status_code=303)
+        return redirect_to(request, "admin.officers", query="da_tao=1")
 
     @post("/xac-thuc-hai-buoc", name="admin.mfa")
     async def mfa_roles(self, request: Request, admin: NamedDependency[Officer]) -> Response:
@@ -78,10 +79,12 @@ class AdminController(Controller):
         known = {r.value for r in OFFICER_ROLES}
         roles = [v for k, v in data.multi_items() if k == "bat_buoc" and v in known]
         await mfa.set_required_roles(roles)
-        return Redirect("/quan-tri?da_luu=1", status_code=303)
+        return redirect_to(request, "admin.officers", query="da_luu=1")
 
     @post("/can-bo/{officer_id:int}/trang-thai", name="admin.officers.toggle")
-    async def toggle(self, admin: NamedDependency[Officer], officer_id: FromPath[int]) -> Response:
+    async def toggle(
+        self, request: Request, admin: NamedDependency[Officer], officer_id: FromPath[int]
+    ) -> Response:
         if officer_id != admin.id:  # an administrator cannot lock themself out
             await toggle_active(officer_id)
-        return Redirect("/quan-tri", status_code=303)
+        return redirect_to(request, "admin.officers")

@@ -17,7 +17,7 @@ from app.domain import feedback_form
 from app.domain import ratings as rt
 from app.models import Citizen
 from app.routes._guards import client_address
-from app.routes._render import form_values
+from app.routes._render import form_values, redirect_to
 from app.services import feedback, feedback_steps, ratings
 from app.services.files import UploadRefused, store_upload
 
@@ -100,7 +100,7 @@ class FeedbackController(Controller):
             return await _form_page(request, values, errors, 422)
         citizen = _citizen(request)
         row = await feedback.submit(data, stored, citizen.id if citizen else None)
-        return Redirect(f"/phan-anh/da-gui/{row['code']}", status_code=303)
+        return redirect_to(request, "feedback.sent", code=row["code"])
 
     @get("/da-gui/{code:str}", name="feedback.sent")
     async def sent(self, code: FromPath[str]) -> Template:
@@ -161,7 +161,7 @@ class FeedbackController(Controller):
         form = await form_values(request)
         reader = request.cookies.get(READER_COOKIE) or secrets.token_urlsafe(16)
         await feedback.vote(feedback_id, reader, form.get("huu_ich") == "1")
-        response = Redirect(f"/phan-anh/cong-khai#pakn-{feedback_id}", status_code=303)
+        response = redirect_to(request, "feedback.published", fragment=f"pakn-{feedback_id}")
         return _with_reader(request, response, reader)
 
 

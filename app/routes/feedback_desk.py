@@ -5,19 +5,20 @@ leader's answers to "không hài lòng"."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
 from app.domain import dossier_flow as flow
 from app.domain import feedback_flow as ff
 from app.domain import ratings as rt
 from app.models import Officer
 from app.routes._guards import current_officer
-from app.routes._render import attachment_response, form_values
+from app.routes._render import attachment_response, form_values, redirect_to
 from app.routes.feedback import LABELS
 from app.services import faq, feedback_desk, ratings
 from app.services.desk import officer_agency
@@ -93,7 +94,7 @@ class DeskFeedbackController(Controller):
             return await self._page(officer, feedback_id, "Thao tác không hợp lệ.", 422)
         except ff.Refused as exc:
             return await self._page(officer, feedback_id, exc.reason, 422)
-        return Redirect(f"/mot-cua/phan-anh/{feedback_id}", status_code=303)
+        return redirect_to(request, "desk.feedback.item", feedback_id=feedback_id)
 
     @get("/{feedback_id:int}/tep/{file_token:str}", name="desk.feedback.attachment")
     async def attachment(
@@ -162,7 +163,7 @@ class DeskRatingController(Controller):
                 errors["ma"] = exc.reason
         if errors:
             return await self._page(officer, values=form, errors=errors)
-        return Redirect(f"/mot-cua/danh-gia?da_luu={code}", status_code=303)
+        return redirect_to(request, "desk.ratings", query=urlencode({"da_luu": code}))
 
     @post("/{rating_id:int}/tra-loi", name="desk.ratings.answer")
     async def answer(
@@ -177,7 +178,7 @@ class DeskRatingController(Controller):
             )
         except ratings.RatingRefused as exc:
             return await self._page(officer, error=exc.reason)
-        return Redirect("/mot-cua/danh-gia", status_code=303)
+        return redirect_to(request, "desk.ratings")
 
 
 class DeskFaqController(Controller):
@@ -223,7 +224,7 @@ class DeskFaqController(Controller):
             )
         except faq.FaqRefused as exc:
             return await self._page(code, form, exc.reason)
-        return Redirect(f"/mot-cua/cau-hoi?thu_tuc={code}", status_code=303)
+        return redirect_to(request, "desk.faq", query=urlencode({"thu_tuc": code}))
 
     @post("/{item_id:int}/xoa", name="desk.faq.remove")
     async def remove(
@@ -234,4 +235,4 @@ class DeskFaqController(Controller):
             await faq.remove(officer, code, item_id)
         except faq.FaqRefused as exc:
             return await self._page(code, {}, exc.reason)
-        return Redirect(f"/mot-cua/cau-hoi?thu_tuc={code}", status_code=303)
+        return redirect_to(request, "desk.faq", query=urlencode({"thu_tuc": code}))

@@ -73,14 +73,15 @@ class PublicController(Controller):
         )
 
     @get("/thu-tuc/{code:str}", name="public.procedure")
-    async def procedure(self, code: FromPath[str]) -> Response:
+    async def procedure(self, request: Request, code: FromPath[str]) -> Response:
         catalogue = await get_catalogue()
         procedure = catalogue.get(code)
         if procedure is None:
             raise NotFoundException("Không tìm thấy thủ tục")
         if code != procedure.slug:
             # the old address by local id: a permanent redirect to the national code
-            return Redirect(f"/thu-tuc/{procedure.slug}", status_code=301)
+            url = request.app.route_reverse("public.procedure", code=procedure.slug)
+            return Redirect(url, status_code=301)
         return Template(
             "pages/public/procedure.html",
             context={
