@@ -15,9 +15,11 @@ Generated from `TRANSITIONS` in `app/domain/dossier_flow.py` by `app/domain/life
 do not edit by hand (`python -m app.domain.lifecycle_doc > docs/lifecycle.md`). A unit test fails
 when this page and the table disagree.
 
-Every change of status goes through `decide()`: a row applies when the dossier is in the row's
-*from* status, the person plays one of the row's roles and the row's guard gives no refusal
-reason. `options()` draws the desk's buttons from the same rows.
+Every change to a dossier goes through `decide()` and `services/workflow.transition`: a row
+applies when the dossier is in the row's *from* status, the person plays one of the row's roles
+and the row's guard gives no refusal reason. `options()` draws the desk's controls from the same
+rows. Rows that keep the status (the fee, the delivery record, the priority mark) are listed
+apart: they apply in every open status.
 """
 
 
@@ -35,7 +37,7 @@ def _roles(row: flow.Transition) -> str:
 def _diagram() -> list[str]:
     lines = ["```mermaid", "stateDiagram-v2", "    [*] --> draft"]
     seen: set[tuple[str, str, str]] = set()
-    for row in flow.TRANSITIONS:
+    for row in _status_rows():
         edge = (row.from_status.value, row.to_status.value, row.action.value)
         if edge not in seen:
             seen.add(edge)
@@ -44,10 +46,33 @@ def _diagram() -> list[str]:
     return [*lines, "```"]
 
 
+def _status_rows() -> list[flow.Transition]:
+    return [row for row in flow.TRANSITIONS if row.action not in flow.SIDE_ACTIONS]
+
+
+def _side_table() -> list[str]:
+    lines = ["| action | in statuses | roles | guard | records |", "|---|---|---|---|---|"]
+    for action in flow.Action:
+        rows = [row for row in flow.TRANSITIONS if row.action is action]
+        if action not in flow.SIDE_ACTIONS or not rows:
+            continue
+        statuses = ", ".join(row.from_status.value for row in rows)
+        if len(rows) > 1 and {row.from_status for row in rows} == {
+            s for s in flow.Status if flow.is_open(s)
+        }:
+            statuses = "every open status"
+        records = ", ".join(record.value for record in rows[0].records)
+        lines.append(
+            f"| {action.value} | {statuses} | {_roles(rows[0])} | {_guard_text(rows[0])} "
+            f"| {records} |"
+        )
+    return lines
+
+
 def _table() -> list[str]:
     head = "| from | action | to | roles | guard | note | records |"
     lines = [head, "|---|---|---|---|---|---|---|"]
-    for row in flow.TRANSITIONS:
+    for row in _status_rows():
         records = ", ".join(record.value for record in row.records)
         if row.needs_new_due_on:
             records += " (new due date required)"
@@ -84,6 +109,8 @@ def render() -> str:
         *_diagram(),
         "\n## Transitions\n",
         *_table(),
+        "\n## Rows that keep the status\n",
+        *_side_table(),
         "\n## Statuses\n",
         *_labels(),
         "\n## Limits\n",

@@ -16,9 +16,9 @@ from app.domain import vnpay
 from app.models import Citizen
 from app.routes._guards import client_address
 from app.routes.citizen import CITIZEN, _dossier_context, _own_view
-from app.services import desk_documents, payments
+from app.services import desk_documents, payments, payments_ipn
 from app.services.calendar import local_now
-from app.services.fee_receipts import load_payment, receipt_document
+from app.services.fee_receipts import fee_receipt_document, load_payment
 from app.settings import get_settings
 
 RETURN_PATH = "/thanh-toan/vnpay/tra-ve"
@@ -69,7 +69,7 @@ async def fee_receipt_response(request: Request, dossier_id: int, payment_id: in
     payment = await load_payment(payment_id, dossier_id)
     if payment is None:
         raise NotFoundException("Không tìm thấy biên lai")
-    doc = await receipt_document(payment)
+    doc = await fee_receipt_document(payment)
     if request.query_params.get("pdf"):
         body = await anyio.to_thread.run_sync(desk_documents.render_pdf, doc)
         number = payment["receipt_number"]
@@ -91,7 +91,7 @@ class GatewayController(Controller):
 
     @get("/tra-ve", name="payment.return")
     async def back(self, request: Request) -> Template:
-        result = await payments.handle_return(_params(request), client_address(request))
+        result = await payments_ipn.handle_return(_params(request), client_address(request))
         return Template(
             "pages/public/payment_result.html",
             context={"result": result},
@@ -100,7 +100,7 @@ class GatewayController(Controller):
 
     @get("/ipn", name="payment.ipn")
     async def ipn(self, request: Request) -> Response[dict]:
-        body = await payments.handle_ipn(_params(request), client_address(request))
+        body = await payments_ipn.handle_ipn(_params(request), client_address(request))
         return Response(body, media_type="application/json")
 
 
