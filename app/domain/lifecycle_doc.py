@@ -18,8 +18,8 @@ when this page and the table disagree.
 Every change to a dossier goes through `decide()` and `services/workflow.transition`: a row
 applies when the dossier is in the row's *from* status, the person plays one of the row's roles
 and the row's guard gives no refusal reason. `options()` draws the desk's controls from the same
-rows. Rows that keep the status (the fee, the delivery record, the priority mark) are listed
-apart: they apply in every open status.
+rows. Rows that keep the status (the fee, the delivery record, the priority mark) are in the
+table, one per open status, but not in the diagram.
 """
 
 
@@ -50,29 +50,10 @@ def _status_rows() -> list[flow.Transition]:
     return [row for row in flow.TRANSITIONS if row.action not in flow.SIDE_ACTIONS]
 
 
-def _side_table() -> list[str]:
-    lines = ["| action | in statuses | roles | guard | records |", "|---|---|---|---|---|"]
-    for action in flow.Action:
-        rows = [row for row in flow.TRANSITIONS if row.action is action]
-        if action not in flow.SIDE_ACTIONS or not rows:
-            continue
-        statuses = ", ".join(row.from_status.value for row in rows)
-        if len(rows) > 1 and {row.from_status for row in rows} == {
-            s for s in flow.Status if flow.is_open(s)
-        }:
-            statuses = "every open status"
-        records = ", ".join(record.value for record in rows[0].records)
-        lines.append(
-            f"| {action.value} | {statuses} | {_roles(rows[0])} | {_guard_text(rows[0])} "
-            f"| {records} |"
-        )
-    return lines
-
-
 def _table() -> list[str]:
     head = "| from | action | to | roles | guard | note | records |"
     lines = [head, "|---|---|---|---|---|---|---|"]
-    for row in _status_rows():
+    for row in flow.TRANSITIONS:
         records = ", ".join(record.value for record in row.records)
         if row.needs_new_due_on:
             records += " (new due date required)"
@@ -109,8 +90,6 @@ def render() -> str:
         *_diagram(),
         "\n## Transitions\n",
         *_table(),
-        "\n## Rows that keep the status\n",
-        *_side_table(),
         "\n## Statuses\n",
         *_labels(),
         "\n## Limits\n",
