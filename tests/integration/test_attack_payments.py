@@ -215,7 +215,7 @@ async def test_an_ipn_that_keeps_meeting_a_busy_database_is_answered_99_and_logg
     async def always_busy(params, txn_ref):
         raise Busy("could not serialize access")
 
-    monkeypatch.setattr(payments, "_apply_ipn", always_busy)
+    monkeypatch.setattr(payments_ipn, "_apply_ipn", always_busy)
     answer = await payments_ipn.handle_ipn(callback(request, "00"), "127.0.0.1")
 
     assert answer["RspCode"] == "99"
