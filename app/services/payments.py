@@ -17,7 +17,7 @@ from typing import Any
 
 from app.db import write_transaction
 from app.domain import vnpay
-from app.domain.dossier_flow import Action, Refused, Role
+from app.domain.dossier_flow import Action, Refused, Role, Status, is_open, options
 from app.domain.fees import FEE_STATUS_LABELS, FeeQuote, FeeStatus
 from app.models import Agency, Dossier, Payment
 from app.services import sequences, workflow
@@ -135,7 +135,7 @@ async def _attempt_for(dossier: dict[str, Any], quote: FeeQuote) -> tuple[str, d
 
 async def start_online_payment(dossier: dict[str, Any], ip: str, return_url: str) -> str:
     """The gateway URL of the dossier's open attempt (created when there is none)."""
-    if dossier["fee_status"] not in OPEN_FEE:
+    if dossier["fee_status"] not in OPEN_FEE or not is_open(Status(dossier["status"])):
         raise PaymentRefused("Hồ sơ này không có khoản phí cần thanh toán.")
     quote = quote_for(dossier)
     if not quote.is_payable_online:
@@ -220,6 +220,17 @@ def paid_on(payment: dict[str, Any]) -> datetime | None:
     return to_local(payment["paid_at"]) if payment["paid_at"] else None
 
 
+def _can_pay_online(row: dict[str, Any]) -> bool:
+    """The citizen's pay button: a new attempt (start_payment row), or another one while the
+    gateway has not answered the first."""
+    facts = workflow.facts_of(row, local_now().date())
+    if Action.START_PAYMENT in options(facts, Role.CITIZEN):
+        return True
+    waiting = facts.fee_status is FeeStatus.AWAITING_CONFIRMATION
+    payable = facts.fee_quote is not None and facts.fee_quote.is_payable_online
+    return waiting and payable and is_open(facts.status)
+
+
 async def fee_context(view: Any) -> dict[str, Any]:
     """What the fee fragment shows, for the citizen's and the officer's dossier pages."""
     paid = (
@@ -244,7 +255,5 @@ async def fee_context(view: Any) -> dict[str, Any]:
         "refunds": refunds,
         "fee_receipt_code": fee_receipt_code,
         "is_awaiting_confirmation": status is FeeStatus.AWAITING_CONFIRMATION,
-        "can_pay_online": status in (FeeStatus.UNPAID, FeeStatus.AWAITING_CONFIRMATION)
-        and quote.is_payable_online
-        and view.code is not None,
+        "can_pay_online": _can_pay_online(view.row),
     }

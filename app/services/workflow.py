@@ -198,14 +198,17 @@ async def save_draft(dossier_id: int, answers: dict[str, dict[str, str]], step_k
     )
 
 
+# Facts a side row both reads and writes: the update also compares their old value, so that two
+# concurrent decisions on them (two priority marks, a desk payment and an IPN) cannot both pass.
+COMPARED = ("fee_status", "is_priority", "is_delivery_recorded")
+
+
 async def _compare_and_set(dossier_id: int, row: dict[str, Any], updates: dict) -> None:
-    columns = _columns(updates)
-    done = (
-        await Dossier.update(columns)
-        .where((Dossier.id == dossier_id) & (Dossier.status == row["status"]))
-        .returning(Dossier.id)
-        .run()
-    )
+    where = (Dossier.id == dossier_id) & (Dossier.status == row["status"])
+    for name in COMPARED:
+        if name in updates:
+            where &= Dossier._meta.get_column_by_name(name) == row[name]
+    done = await Dossier.update(_columns(updates)).where(where).returning(Dossier.id).run()
     if not done:
         raise Conflict("Hồ sơ vừa được cập nhật bởi người khác. Vui lòng tải lại trang.")
 

@@ -6,6 +6,7 @@ changes; a crash between the column update and the history row leaves nothing be
 
 from __future__ import annotations
 
+import asyncio
 from types import SimpleNamespace
 
 import pytest
@@ -17,6 +18,7 @@ from app.services import delivery, desk, intake, payments, payments_ipn, wizard,
 from app.services.catalogue import get_catalogue
 from tests.integration.builders import events_of
 from tests.integration.builders_payments import (
+    LEADER,
     RECEPTIONIST,
     approved_dossier,
     callback,
@@ -195,3 +197,18 @@ async def test_a_submission_needs_the_declaration_and_every_step(demo_db):
     assert (await dossier_row(draft["id"]))["status"] == "draft"
     after = await wizard.submit(citizen, draft, procedure, flowed, declared=True)
     assert after["status"] == "submitted" and after["code"]
+
+
+async def test_two_officers_marking_priority_at_once_make_one_mark(demo_db):
+    dossier = await _new_dossier()
+    receptionist = await officer_actor(RECEPTIONIST, flow.Role.RECEPTIONIST)
+    leader = await officer_actor(LEADER, flow.Role.LEADER)
+    results = await asyncio.gather(
+        desk.set_priority(dossier["id"], receptionist.id, True, flow.Role.RECEPTIONIST),
+        desk.set_priority(dossier["id"], leader.id, True, flow.Role.LEADER),
+        return_exceptions=True,
+    )
+    refused = [r for r in results if isinstance(r, flow.Refused)]
+    assert len(refused) == 1, results
+    assert (await _actions(dossier["id"])).count("mark_priority") == 1
+    assert (await dossier_row(dossier["id"]))["is_priority"] is True
