@@ -116,12 +116,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     env.filters["vn_date"] = _vn_date
     env.filters["local_date"] = lambda v: to_local(v).strftime("%d/%m/%Y") if v else ""
     env.globals.update(
-        action_labels={
-            **flow.ACTION_LABELS,
-            "record_delivery": "Ghi nhận giao kết quả",
-            "mark_priority": "Đánh dấu ưu tiên",
-            "unmark_priority": "Bỏ đánh dấu ưu tiên",
-        },
+        action_labels=flow.ACTION_LABELS,
         status_labels=flow.STATUS_LABELS,
         public_note_actions={
             "refuse",

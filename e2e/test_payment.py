@@ -242,3 +242,34 @@ def test_the_pay_button_reaches_a_gateway_on_another_origin(
         raise AssertionError(f"still on {page.url}; browser console: {console}") from exc
     expect(page).to_have_title("Cổng thanh toán bên ngoài")
     assert "vnp_Amount=700000" in page.url
+
+
+def test_the_desk_marks_priority_and_takes_the_fee_at_the_counter(
+    page: Page, javascript: bool, new_context
+) -> None:
+    """The priority switch and the counter payment are drawn from the lifecycle's rows; each
+    lands in the dossier's history."""
+    _, dossier = _citizen_with_dossier()
+    desk = new_context(java_script_enabled=javascript).new_page()
+    desk.goto("/mot-cua/dang-nhap")
+    desk.get_by_label("Tên đăng nhập").fill(RECEPTIONIST)
+    desk.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    desk.get_by_role("button", name="Đăng nhập").click()
+    opened = desk_open(desk, dossier["code"], javascript=javascript)
+
+    desk.get_by_role("button", name="Đánh dấu ưu tiên").click()
+    expect(opened.main.locator(".badge-priority")).to_have_text("Ưu tiên")
+    expect(opened.history).to_contain_text("Đánh dấu ưu tiên")
+    desk.get_by_role("button", name="Bỏ đánh dấu ưu tiên").click()
+    expect(opened.main.locator(".badge-priority")).to_have_count(0)
+    expect(opened.history).to_contain_text("Bỏ đánh dấu ưu tiên")
+
+    fee = _fee_box(desk)
+    expect(fee).to_contain_text("Chưa nộp phí, lệ phí")
+    fee.get_by_label("Thẻ").check()
+    fee.get_by_role("button", name="Ghi nhận đã thu 7.000 ₫").click()
+    fee = _fee_box(desk)
+    expect(fee).to_contain_text("Đã nộp phí, lệ phí")
+    expect(fee.get_by_text(RECEIPT)).to_be_visible()
+    expect(fee.get_by_role("button", name=re.compile("^Ghi nhận đã thu"))).to_have_count(0)
+    expect(opened.history).to_contain_text("Thu phí tại quầy")

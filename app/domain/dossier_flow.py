@@ -1,11 +1,17 @@
-"""The dossier lifecycle as data: statuses, actions, roles and the TRANSITIONS table.
+"""The dossier lifecycle as data: the facts, the TRANSITIONS table, ``decide()``, ``options()``.
 
-Pure: no I/O, no clock. The service loads ``DossierFacts``, calls ``decide()`` and stores the
-``Decision`` (compare-and-set on the old status, history row, outbox). ``options()`` draws the
-buttons from the same rows, so what is shown and what the server accepts never disagree.
+Pure: no I/O, no clock (the time of the command comes with it). The service loads
+``DossierFacts``, calls ``decide()`` and stores the ``Decision`` in one transaction: the column
+changes with compare-and-set on the old status, the history event, the messages for the outbox.
+``options()`` draws every desk control from the same rows, so what is shown and what the server
+accepts never disagree. The words (statuses, actions, labels) are in ``dossier_states``.
+
+Every change to a dossier is a row, also those that keep its status: the fee (paid online, failed,
+paid at the counter), the delivery record and the priority mark.
 
 Authorisation (which officer, which agency, whose dossier) is checked before, in the routes'
-guards; here a role only says which step of the one-stop process a person plays.
+guards and ``dossier_parties``; here a role only says which step of the one-stop process a person
+plays.
 
 Decisions (Decree 61/2018 Art. 17–20, see BRIEF 2.1 and 4.1):
 
@@ -16,110 +22,74 @@ Decisions (Decree 61/2018 Art. 17–20, see BRIEF 2.1 and 4.1):
   returning a result ends in ``returned``.
 * After processing has started the citizen cannot withdraw; the leader halts instead (the
   halting notice of Circular 03/2025). ``halted`` is terminal.
+* A fee is paid, and a dossier marked priority, only while the dossier is open (submitted and
+  not closed).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, timedelta
-from enum import StrEnum
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
-
-class Status(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"  # online, awaiting reception; clock not running
-    PRE_SUPPLEMENT = "pre_supplement"  # desk asks to complete before accepting
-    REFUSED = "refused"  # refused at reception
-    RECEIVED = "received"  # code + receipt issued, due date fixed
-    IN_PROGRESS = "in_progress"  # assigned to a specialist
-    SUPPLEMENT_REQUESTED = "supplement_requested"  # clock stopped, restarts when supplied
-    AWAITING_APPROVAL = "awaiting_approval"  # waiting for the leader's signature
-    TRANSFERRED = "transferred"  # with another agency (liên thông), comes back
-    RESULT_READY = "result_ready"  # result or rejection notice waiting to be returned
-    RETURNED = "returned"  # result delivered
-    REJECTED = "rejected"  # rejection notice delivered
-    WITHDRAWN = "withdrawn"
-    HALTED = "halted"
-
-
-class Action(StrEnum):
-    SUBMIT = "submit"
-    WITHDRAW = "withdraw"
-    REQUEST_PRE_SUPPLEMENT = "request_pre_supplement"
-    SUPPLY = "supply"
-    REFUSE = "refuse"
-    RECEIVE = "receive"
-    ASSIGN = "assign"
-    REQUEST_SUPPLEMENT = "request_supplement"
-    SUBMIT_FOR_APPROVAL = "submit_for_approval"
-    APPROVE = "approve"
-    RETURN_FOR_REWORK = "return_for_rework"
-    REJECT = "reject"
-    TRANSFER = "transfer"
-    TRANSFER_BACK = "transfer_back"
-    EXTEND = "extend"
-    RETURN_RESULT = "return_result"
-    HALT = "halt"
-
-
-class Role(StrEnum):
-    CITIZEN = "citizen"
-    RECEPTIONIST = "receptionist"  # tiếp nhận
-    SPECIALIST = "specialist"  # xử lý
-    LEADER = "leader"  # phê duyệt
-    ADMINISTRATOR = "administrator"  # manages the system, plays no part in a dossier
-    SYSTEM = "system"  # integrations: online delivery, inter-agency platform
-
-
-class Record(StrEnum):
-    """What the service must record besides the new status and the history row."""
-
-    ISSUE_RECEIPT = "issue_receipt"  # form 01, with the dossier code and the due date
-    FIX_DUE_DATE = "fix_due_date"  # due date = clock start + the procedure's time limit
-    STOP_CLOCK = "stop_clock"
-    RESTART_CLOCK = "restart_clock"  # the time limit counts again from zero
-    EXTEND_DUE_DATE = "extend_due_date"  # to the new date given with the decision
-    ISSUE_SUPPLEMENT_REQUEST = "issue_supplement_request"  # form 02
-    ISSUE_REFUSAL = "issue_refusal"  # form 03, at reception or after appraisal
-    ISSUE_APOLOGY = "issue_apology"  # form 04
-    ISSUE_HALT_NOTICE = "issue_halt_notice"  # Circular 03/2025 annex
-
-
-# Decree 61/2018 Art. 15: the desk lists everything missing in one go, so once before reception.
-MAX_PRE_SUPPLEMENT_REQUESTS = 1
-# Art. 19.4: one supplement request during appraisal, as one complete list.
-MAX_SUPPLEMENT_REQUESTS = 1
-# Art. 19.9: the apology with a new date is allowed once, sent at least 1 day before the due
-# date. Calendar days; if the client reads it as working days, pass a due date moved accordingly.
-MAX_EXTENSIONS = 1
-EXTENSION_NOTICE_DAYS = 1
-
-
-@dataclass(frozen=True)
-class DossierFacts:
-    """What the guards need to know, loaded by the service (counts come from the history)."""
-
-    status: Status
-    today: date
-    due_on: date | None = None
-    has_processing_started: bool = False  # assigned to a specialist at least once
-    pre_supplement_count: int = 0
-    supplement_count: int = 0
-    extension_count: int = 0
-    is_rejection: bool = False  # the outcome waiting to be returned is a rejection notice
-    is_delivery_recorded: bool = False  # handed over at the desk, to the post or online
-
-
-Guard = Callable[[DossierFacts], str | None]
+from app.domain.dossier_changes import changes_for, event_data
+from app.domain.dossier_facts import (  # noqa: F401  (re-exported)
+    EXTENSION_NOTICE_DAYS,
+    MAX_EXTENSIONS,
+    MAX_PRE_SUPPLEMENT_REQUESTS,
+    MAX_SUPPLEMENT_REQUESTS,
+    OPEN_FEE,
+    Command,
+    DossierFacts,
+    Guard,
+    can_be_marked,
+    complete,
+    delivery_not_recorded,
+    delivery_problem,
+    extension_possible,
+    fee_open,
+    fee_payable_online,
+    is_marked,
+    payment_awaited,
+    pre_supplement_not_yet_requested,
+    processing_not_started,
+    rejection_delivered,
+    result_delivered,
+    supplement_not_yet_requested,
+)
+from app.domain.dossier_states import (  # noqa: F401  (re-exported: the lifecycle's words)
+    ACTION_LABELS,
+    CITIZEN_VISIBLE_ACTIONS,
+    CLOCK_RUNNING_STATUSES,
+    NOTE_LABELS,
+    NOTIFIED_ACTIONS,
+    PUBLIC_STATUS_OF,
+    PUBLIC_STATUSES,
+    ROLE_LABELS,
+    SIDE_ACTIONS,
+    STATUS_LABELS,
+    TERMINAL_STATUSES,
+    Action,
+    Record,
+    Role,
+    Status,
+    is_late,
+    is_open,
+    is_terminal,
+    missing_items,
+    public_status,
+)
 
 
 class Refused(Exception):
-    """The action cannot be taken; ``reason`` is shown to the user as is."""
+    """The action cannot be taken; ``reason`` is shown to the user as is. ``about_role``: the
+    refusal only says this role plays no part in the action (another role may)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, about_role: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.about_role = about_role
 
 
 @dataclass(frozen=True)
@@ -132,68 +102,25 @@ class Transition:
     needs_note: bool = False
     records: tuple[Record, ...] = ()
     needs_new_due_on: bool = False
+    needs_delivery_details: bool = False  # the post's tracking number, the signed result file
 
 
 @dataclass(frozen=True)
 class Decision:
+    """The whole outcome: the new status, the column changes, the history event and whether the
+    citizen is told. The service adds what needs I/O, named by ``records`` (the dossier code, due
+    dates from the working calendar, the fee receipt number)."""
+
     from_status: Status
     action: Action
     to_status: Status
     records: tuple[Record, ...]
     note: str = ""
     new_due_on: date | None = None
-
-
-def _pre_supplement_not_yet_requested(facts: DossierFacts) -> str | None:
-    if facts.pre_supplement_count >= MAX_PRE_SUPPLEMENT_REQUESTS:
-        return "Đã hướng dẫn bổ sung một lần; nếu hồ sơ vẫn chưa đủ, hãy từ chối tiếp nhận."
-    return None
-
-
-def _supplement_not_yet_requested(facts: DossierFacts) -> str | None:
-    if facts.supplement_count >= MAX_SUPPLEMENT_REQUESTS:
-        return "Hồ sơ đã được yêu cầu bổ sung một lần; không được yêu cầu bổ sung lần nữa."
-    return None
-
-
-def _processing_not_started(facts: DossierFacts) -> str | None:
-    if facts.has_processing_started:
-        return "Hồ sơ đã được chuyển xử lý nên không thể rút; hãy đề nghị cơ quan dừng xử lý."
-    return None
-
-
-def _extension_possible(facts: DossierFacts) -> str | None:
-    if facts.extension_count >= MAX_EXTENSIONS:
-        return "Hồ sơ đã được hẹn lại ngày trả kết quả; chỉ được hẹn lại một lần."
-    if facts.due_on is None:
-        return "Hồ sơ chưa có ngày hẹn trả kết quả."
-    if facts.today > facts.due_on - timedelta(days=EXTENSION_NOTICE_DAYS):
-        return (
-            f"Phải xin lỗi và hẹn lại chậm nhất {EXTENSION_NOTICE_DAYS} ngày trước ngày hẹn trả "
-            f"({facts.due_on:%d/%m/%Y}); nay đã quá thời điểm đó."
-        )
-    return None
-
-
-def _result_delivered(facts: DossierFacts) -> str | None:
-    return _delivery_reason(facts) or (
-        "Hồ sơ không được giải quyết: trả văn bản từ chối, không phải kết quả."
-        if facts.is_rejection
-        else None
-    )
-
-
-def _rejection_delivered(facts: DossierFacts) -> str | None:
-    return _delivery_reason(facts) or (
-        None if facts.is_rejection else "Hồ sơ có kết quả giải quyết, không phải văn bản từ chối."
-    )
-
-
-def _delivery_reason(facts: DossierFacts) -> str | None:
-    # Checked first by both return rows, so an undelivered dossier gets this reason either way.
-    if not facts.is_delivery_recorded:
-        return "Chưa ghi nhận việc giao kết quả (tại quầy, qua bưu chính hay trực tuyến)."
-    return None
+    changes: Mapping[str, Any] = field(default_factory=dict)
+    due_from: datetime | None = None  # the clock start the due date is counted from
+    event_data: Mapping[str, Any] = field(default_factory=dict)
+    notifies: bool = False  # a message to the citizen goes to the outbox
 
 
 S, A, R = Status, Action, Record
@@ -206,6 +133,7 @@ HANDLERS = frozenset({Role.SPECIALIST, Role.LEADER})
 PARTNERS = frozenset({Role.SPECIALIST, Role.LEADER, Role.SYSTEM})
 LEADER = frozenset({Role.LEADER})
 DELIVERERS = frozenset({Role.RECEPTIONIST, Role.SYSTEM})
+SYSTEM = frozenset({Role.SYSTEM})
 
 
 def _extend(status: Status) -> Transition:
@@ -215,7 +143,7 @@ def _extend(status: Status) -> Transition:
         A.EXTEND,
         status,
         LEADER,
-        guard=_extension_possible,
+        guard=extension_possible,
         needs_note=True,
         records=(R.ISSUE_APOLOGY, R.EXTEND_DUE_DATE),
         needs_new_due_on=True,
@@ -227,15 +155,53 @@ def _halt(status: Status, records: tuple[Record, ...]) -> Transition:
     return Transition(status, A.HALT, S.HALTED, LEADER, needs_note=True, records=records)
 
 
+def _side_rows() -> tuple[Transition, ...]:
+    """Rows that keep the status, for every open status: the fee and the priority mark."""
+    rows = []
+    for status in Status:
+        if not is_open(status):
+            continue
+        rows += [
+            Transition(status, A.START_PAYMENT, status, CITIZEN, guard=fee_payable_online),
+            Transition(
+                status,
+                A.CONFIRM_PAYMENT,
+                status,
+                SYSTEM,
+                guard=fee_open,
+                records=(R.ISSUE_FEE_RECEIPT,),
+            ),
+            Transition(status, A.FAIL_PAYMENT, status, SYSTEM, guard=payment_awaited),
+            Transition(
+                status,
+                A.PAY_AT_COUNTER,
+                status,
+                DESK,
+                guard=fee_open,
+                records=(R.ISSUE_FEE_RECEIPT,),
+            ),
+            Transition(status, A.MARK_PRIORITY, status, DISPATCHERS, guard=can_be_marked),
+            Transition(status, A.UNMARK_PRIORITY, status, DISPATCHERS, guard=is_marked),
+        ]
+    return tuple(rows)
+
+
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition(S.DRAFT, A.SUBMIT, S.SUBMITTED, APPLICANT),
+    Transition(
+        S.DRAFT,
+        A.SUBMIT,
+        S.SUBMITTED,
+        APPLICANT,
+        guard=complete,
+        records=(R.ISSUE_CODE, R.ESTIMATE_DUE_DATE),
+    ),
     Transition(S.SUBMITTED, A.RECEIVE, S.RECEIVED, DESK, records=(R.ISSUE_RECEIPT, R.FIX_DUE_DATE)),
     Transition(
         S.SUBMITTED,
         A.REQUEST_PRE_SUPPLEMENT,
         S.PRE_SUPPLEMENT,
         DESK,
-        guard=_pre_supplement_not_yet_requested,
+        guard=pre_supplement_not_yet_requested,
         needs_note=True,
         records=(R.ISSUE_SUPPLEMENT_REQUEST,),
     ),
@@ -250,7 +216,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         A.WITHDRAW,
         S.WITHDRAWN,
         CITIZEN,
-        guard=_processing_not_started,
+        guard=processing_not_started,
         needs_note=True,
         records=(R.STOP_CLOCK,),
     ),
@@ -261,7 +227,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         A.REQUEST_SUPPLEMENT,
         S.SUPPLEMENT_REQUESTED,
         SPECIALIST,
-        guard=_supplement_not_yet_requested,
+        guard=supplement_not_yet_requested,
         needs_note=True,
         records=(R.STOP_CLOCK, R.ISSUE_SUPPLEMENT_REQUEST),
     ),
@@ -293,109 +259,18 @@ TRANSITIONS: tuple[Transition, ...] = (
     _extend(S.TRANSFERRED),
     _halt(S.TRANSFERRED, (R.STOP_CLOCK, R.ISSUE_HALT_NOTICE)),
     # One action, two rows: the outcome decides the end state; the guards exclude each other.
-    Transition(S.RESULT_READY, A.RETURN_RESULT, S.RETURNED, DELIVERERS, guard=_result_delivered),
-    Transition(S.RESULT_READY, A.RETURN_RESULT, S.REJECTED, DELIVERERS, guard=_rejection_delivered),
+    Transition(S.RESULT_READY, A.RETURN_RESULT, S.RETURNED, DELIVERERS, guard=result_delivered),
+    Transition(S.RESULT_READY, A.RETURN_RESULT, S.REJECTED, DELIVERERS, guard=rejection_delivered),
+    Transition(
+        S.RESULT_READY,
+        A.RECORD_DELIVERY,
+        S.RESULT_READY,
+        DESK,
+        guard=delivery_not_recorded,
+        needs_delivery_details=True,
+    ),
+    *_side_rows(),
 )
-
-STATUS_LABELS: dict[Status, str] = {
-    Status.DRAFT: "Nháp",
-    Status.SUBMITTED: "Đã nộp, chờ tiếp nhận",
-    Status.PRE_SUPPLEMENT: "Yêu cầu bổ sung (trước tiếp nhận)",
-    Status.REFUSED: "Từ chối tiếp nhận",
-    Status.RECEIVED: "Đã tiếp nhận",
-    Status.IN_PROGRESS: "Đang xử lý",
-    Status.SUPPLEMENT_REQUESTED: "Chờ bổ sung",
-    Status.AWAITING_APPROVAL: "Chờ phê duyệt",
-    Status.TRANSFERRED: "Đang liên thông",
-    Status.RESULT_READY: "Đã có kết quả",
-    Status.RETURNED: "Đã trả kết quả",
-    Status.REJECTED: "Không giải quyết",
-    Status.WITHDRAWN: "Đã rút",
-    Status.HALTED: "Dừng xử lý",
-}
-
-ACTION_LABELS: dict[Action, str] = {
-    Action.SUBMIT: "Nộp hồ sơ",
-    Action.WITHDRAW: "Rút hồ sơ",
-    Action.REQUEST_PRE_SUPPLEMENT: "Hướng dẫn bổ sung",
-    Action.SUPPLY: "Bổ sung hồ sơ",
-    Action.REFUSE: "Từ chối tiếp nhận",
-    Action.RECEIVE: "Tiếp nhận",
-    Action.ASSIGN: "Chuyển xử lý",
-    Action.REQUEST_SUPPLEMENT: "Yêu cầu bổ sung, hoàn thiện",
-    Action.SUBMIT_FOR_APPROVAL: "Trình ký",
-    Action.APPROVE: "Phê duyệt",
-    Action.RETURN_FOR_REWORK: "Trả lại chuyên viên",
-    Action.REJECT: "Từ chối giải quyết",
-    Action.TRANSFER: "Chuyển liên thông",
-    Action.TRANSFER_BACK: "Chuyển trả sau liên thông",
-    Action.EXTEND: "Xin lỗi và hẹn lại",
-    Action.RETURN_RESULT: "Trả kết quả",
-    Action.HALT: "Dừng xử lý",
-}
-
-# The label of the note field, for the actions whose rows require a note.
-NOTE_LABELS: dict[Action, str] = {
-    Action.WITHDRAW: "lý do rút hồ sơ",
-    Action.REQUEST_PRE_SUPPLEMENT: "danh sách giấy tờ cần bổ sung (ghi đầy đủ một lần)",
-    Action.REFUSE: "lý do từ chối tiếp nhận",
-    Action.REQUEST_SUPPLEMENT: "danh sách giấy tờ cần bổ sung, hoàn thiện (ghi đầy đủ một lần)",
-    Action.RETURN_FOR_REWORK: "nội dung cần xử lý lại",
-    Action.REJECT: "lý do không giải quyết",
-    Action.EXTEND: "lý do chậm trả kết quả",
-    Action.HALT: "lý do dừng xử lý",
-}
-
-ROLE_LABELS: dict[Role, str] = {
-    Role.CITIZEN: "công dân",
-    Role.RECEPTIONIST: "cán bộ tiếp nhận",
-    Role.SPECIALIST: "chuyên viên xử lý",
-    Role.LEADER: "lãnh đạo phê duyệt",
-    Role.ADMINISTRATOR: "quản trị hệ thống",
-    Role.SYSTEM: "hệ thống",
-}
-
-TERMINAL_STATUSES = frozenset(
-    {Status.REFUSED, Status.RETURNED, Status.REJECTED, Status.WITHDRAWN, Status.HALTED}
-)
-
-# What citizens and the public lookup see: internal steps of the agency fold into "Đang xử lý".
-PUBLIC_STATUS_OF: dict[Status, Status] = {
-    **{status: status for status in Status},
-    Status.AWAITING_APPROVAL: Status.IN_PROGRESS,
-    Status.TRANSFERRED: Status.IN_PROGRESS,
-}
-PUBLIC_STATUSES = frozenset(PUBLIC_STATUS_OF.values())
-
-# History entries shown on the citizen's timeline; the others are the agency's internal steps.
-CITIZEN_VISIBLE_ACTIONS = frozenset(Action) - {
-    Action.ASSIGN,
-    Action.SUBMIT_FOR_APPROVAL,
-    Action.RETURN_FOR_REWORK,
-    Action.TRANSFER,
-    Action.TRANSFER_BACK,
-}
-
-
-def missing_items(note: str) -> list[str]:
-    """The supplement request's list: one item a line, or items separated by semicolons."""
-    lines = [line.strip() for line in note.splitlines() if line.strip()]
-    if len(lines) == 1 and ";" in lines[0]:
-        lines = [part.strip() for part in lines[0].split(";") if part.strip()]
-    return lines
-
-
-def is_terminal(status: Status) -> bool:
-    return status in TERMINAL_STATUSES
-
-
-def is_open(status: Status) -> bool:
-    """Submitted and not yet closed."""
-    return status != Status.DRAFT and status not in TERMINAL_STATUSES
-
-
-def public_status(status: Status) -> Status:
-    return PUBLIC_STATUS_OF[status]
 
 
 def _verb(action: Action) -> str:
@@ -417,7 +292,8 @@ def _row_for(facts: DossierFacts, action: Action, role: Role) -> Transition:
     if not rows:
         raise Refused(
             f"Không thể {_verb(action)} với vai trò {ROLE_LABELS[role]} "
-            f"khi hồ sơ đang «{status_label}»."
+            f"khi hồ sơ đang «{status_label}».",
+            about_role=True,
         )
     reasons = [_reason(row, facts) for row in rows]
     if None in reasons:  # the return rows exclude each other, so at most one passes
@@ -425,39 +301,94 @@ def _row_for(facts: DossierFacts, action: Action, role: Role) -> Transition:
     raise Refused(str(reasons[0]))
 
 
+def _command_problem(row: Transition, facts: DossierFacts, command: Command) -> str | None:
+    if row.needs_note and not command.note.strip():
+        return f"Vui lòng nhập {NOTE_LABELS[command.action]}."
+    if row.needs_new_due_on:
+        if command.new_due_on is None:
+            return "Vui lòng chọn ngày hẹn trả kết quả mới."
+        if facts.due_on is not None and command.new_due_on <= facts.due_on:
+            return f"Ngày hẹn mới phải sau ngày hẹn cũ ({facts.due_on:%d/%m/%Y})."
+    if row.needs_delivery_details:
+        return delivery_problem(facts.delivery_method, command.details)
+    return None
+
+
 def decide(
     facts: DossierFacts,
-    action: Action,
-    role: Role,
+    command: Command | Action,
+    role: Role | None = None,
     note: str = "",
     new_due_on: date | None = None,
 ) -> Decision:
-    """Apply the row for (status, action, role), or raise Refused with a Vietnamese reason."""
-    row = _row_for(facts, action, role)
-    note = note.strip()
-    if row.needs_note and not note:
-        raise Refused(f"Vui lòng nhập {NOTE_LABELS[action]}.")
-    if row.needs_new_due_on:
-        if new_due_on is None:
-            raise Refused("Vui lòng chọn ngày hẹn trả kết quả mới.")
-        if facts.due_on is not None and new_due_on <= facts.due_on:
-            raise Refused(f"Ngày hẹn mới phải sau ngày hẹn cũ ({facts.due_on:%d/%m/%Y}).")
+    """Apply the row for (status, action, role), or raise Refused with a Vietnamese reason.
+
+    ``decide(facts, action, role, note, new_due_on)`` is short for a ``Command`` with only those."""
+    if not isinstance(command, Command):
+        command = Command(command, role or Role.ADMINISTRATOR, note, new_due_on)
+    row = _row_for(facts, command.action, command.role)
+    problem = _command_problem(row, facts, command)
+    if problem:
+        raise Refused(problem)
+    note = command.note.strip()
+    changes, due_from = changes_for(facts, command, row.to_status, row.records, note)
     return Decision(
         from_status=facts.status,
-        action=action,
+        action=command.action,
         to_status=row.to_status,
         records=row.records,
         note=note,
-        new_due_on=new_due_on if row.needs_new_due_on else None,
+        new_due_on=command.new_due_on if row.needs_new_due_on else None,
+        changes=changes,
+        due_from=due_from,
+        event_data=event_data(command),
+        notifies=command.action in NOTIFIED_ACTIONS
+        and (command.action is not Action.SUBMIT or facts.is_online),
     )
 
 
 def options(facts: DossierFacts, role: Role) -> list[Action]:
-    """The actions ``decide()`` accepts now for this role (the note and new date come with the
-    form), in table order."""
+    """The actions ``decide()`` accepts now for this role (the note, new date and details come
+    with the form), in table order."""
     actions = (
         row.action
         for row in TRANSITIONS
         if row.from_status == facts.status and role in row.roles and _reason(row, facts) is None
     )
     return list(dict.fromkeys(actions))
+
+
+def buttons(facts: DossierFacts, role: Role) -> list[Action]:
+    """The options drawn as the generic buttons; the side actions have their own controls."""
+    return [action for action in options(facts, role) if action not in SIDE_ACTIONS]
+
+
+def allowed(facts: DossierFacts, roles: Collection[Role]) -> list[Action]:
+    """Everything a person holding ``roles`` may do now, in table order."""
+    seen: dict[Action, None] = {}
+    for role in sorted(roles):
+        for action in options(facts, role):
+            seen.setdefault(action)
+    return list(seen)
+
+
+def role_for(roles: Collection[Role], facts: DossierFacts, action: Action) -> Role | None:
+    """The first of ``roles`` that may take ``action`` now, if any."""
+    for role in sorted(roles):
+        if action in options(facts, role):
+            return role
+    return None
+
+
+def refusal_reason(roles: Collection[Role], facts: DossierFacts, command: Command) -> str:
+    """The most specific reason the table gives for refusing ``command`` to every one of
+    ``roles``: a guard's reason before "not with this role"."""
+    refusals: list[Refused] = []
+    for role in sorted(roles):
+        try:
+            decide(facts, Command(**{**command.__dict__, "role": role}))
+        except Refused as exc:
+            refusals.append(exc)
+    specific = [r for r in refusals if not r.about_role]
+    chosen = specific or refusals
+    return chosen[0].reason if chosen else "Bạn không thể thực hiện thao tác này."

@@ -595,31 +595,43 @@ def validate_step(
     return cleaned, errors
 
 
+StepValidator = Callable[[Step, Mapping[str, str], date], tuple[dict, dict]]
+
+
 def validate_form(
-    schema: FormSchema, answers_by_step: Mapping[str, Mapping[str, str]], today: date
+    schema: FormSchema,
+    answers_by_step: Mapping[str, Mapping[str, str]],
+    today: date,
+    validate: StepValidator | None = None,
 ) -> dict[str, dict[str, str]]:
     """Errors of every step that has any, keyed by step; empty when the form can be submitted.
 
-    A step never saved is validated as blank answers.
+    A step never saved is validated as blank answers. ``validate`` replaces ``validate_step``
+    for forms that add rules across fields (the wizard's delivery step).
     """
+    validate = validate or validate_step
     out: dict[str, dict[str, str]] = {}
     for step in schema.steps:
-        _, errors = validate_step(step, answers_by_step.get(step.key) or {}, today)
+        _, errors = validate(step, answers_by_step.get(step.key) or {}, today)
         if errors:
             out[step.key] = errors
     return out
 
 
 def first_incomplete_step(
-    schema: FormSchema, answers_by_step: Mapping[str, Mapping[str, str]], today: date
+    schema: FormSchema,
+    answers_by_step: Mapping[str, Mapping[str, str]],
+    today: date,
+    validate: StepValidator | None = None,
 ) -> Step | None:
     """Where to resume: the first step never saved or with errors; None when ready to submit.
 
     A step with only optional fields counts as done once saved, even with every answer blank.
     """
+    validate = validate or validate_step
     for step in schema.steps:
         answers = answers_by_step.get(step.key)
-        if answers is None or validate_step(step, answers, today)[1]:
+        if answers is None or validate(step, answers, today)[1]:
             return step
     return None
 

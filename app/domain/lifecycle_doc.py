@@ -15,9 +15,11 @@ Generated from `TRANSITIONS` in `app/domain/dossier_flow.py` by `app/domain/life
 do not edit by hand (`python -m app.domain.lifecycle_doc > docs/lifecycle.md`). A unit test fails
 when this page and the table disagree.
 
-Every change of status goes through `decide()`: a row applies when the dossier is in the row's
-*from* status, the person plays one of the row's roles and the row's guard gives no refusal
-reason. `options()` draws the desk's buttons from the same rows.
+Every change to a dossier goes through `decide()` and `services/workflow.transition`: a row
+applies when the dossier is in the row's *from* status, the person plays one of the row's roles
+and the row's guard gives no refusal reason. `options()` draws the desk's controls from the same
+rows. Rows that keep the status (the fee, the delivery record, the priority mark) are in the
+table, one per open status, but not in the diagram.
 """
 
 
@@ -35,13 +37,17 @@ def _roles(row: flow.Transition) -> str:
 def _diagram() -> list[str]:
     lines = ["```mermaid", "stateDiagram-v2", "    [*] --> draft"]
     seen: set[tuple[str, str, str]] = set()
-    for row in flow.TRANSITIONS:
+    for row in _status_rows():
         edge = (row.from_status.value, row.to_status.value, row.action.value)
         if edge not in seen:
             seen.add(edge)
             lines.append(f"    {edge[0]} --> {edge[1]}: {edge[2]}")
     lines += [f"    {status.value} --> [*]" for status in flow.Status if flow.is_terminal(status)]
     return [*lines, "```"]
+
+
+def _status_rows() -> list[flow.Transition]:
+    return [row for row in flow.TRANSITIONS if row.action not in flow.SIDE_ACTIONS]
 
 
 def _table() -> list[str]:

@@ -16,6 +16,8 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from app.domain import limits
+from app.domain.dossier_states import Action, Status
+from app.domain.fees import Channel, FeeStatus
 from app.models.account import Citizen, Officer
 from app.models.agency import Agency
 from app.models.catalogue import Procedure
@@ -37,8 +39,8 @@ class Dossier(Table, tablename="dossier"):
     resolving_agency = ForeignKey(references=Agency, null=True, on_delete=OnDelete.restrict)
     current_agency = ForeignKey(references=Agency, null=True, on_delete=OnDelete.restrict)
     assigned_officer = ForeignKey(references=Officer, null=True, on_delete=OnDelete.set_null)
-    status = Varchar(length=30, default="draft", index=True)
-    channel = Varchar(length=10, default="online")  # online | counter | post
+    status = Varchar(length=30, default=Status.DRAFT, index=True, choices=Status)
+    channel = Varchar(length=10, default=Channel.ONLINE, choices=Channel)
     answers = JSON(default={})
     current_step = Varchar(length=40, default="")
     applicant_name = Varchar(length=limits.PERSON_NAME, default="")
@@ -48,7 +50,7 @@ class Dossier(Table, tablename="dossier"):
     applicant_email = Varchar(length=limits.EMAIL, default="")
     rules = JSON(default={})  # time limit and fees in force at submission
     delivery_method = Varchar(length=10, default="desk")  # desk | post | online
-    fee_status = Varchar(length=25, default="not_required")  # app/domain/fees.py FeeStatus
+    fee_status = Varchar(length=25, default=FeeStatus.NOT_REQUIRED, choices=FeeStatus)
     fee_amount_vnd = BigInt(default=0)
     is_priority = Boolean(default=False)
     has_processing_started = Boolean(default=False)
@@ -90,9 +92,9 @@ class DossierEvent(Table, tablename="dossier_event"):
     at = Timestamptz(default=TimestamptzNow())
     actor_kind = Varchar(length=10)  # citizen | officer | system
     actor_id = Integer(null=True, default=None)
-    action = Varchar(length=40)
-    from_status = Varchar(length=30)
-    to_status = Varchar(length=30)
+    action = Varchar(length=40, choices=Action)
+    from_status = Varchar(length=30, choices=Status)
+    to_status = Varchar(length=30, choices=Status)
     note = Text(default="")
     data = JSON(default={})  # what else changed: due dates before/after, assignee, agency
 

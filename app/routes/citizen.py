@@ -177,32 +177,10 @@ class CitizenController(Controller):
         except KeyError as exc:
             raise NotFoundException("Không có bước này") from exc
         form = await request.form()
-        answers: dict[str, dict[str, str]] = dict(dossier["answers"] or {})
-        previous = dict(answers.get(step.key) or {})
-        values: dict[str, str] = {}
-        upload_errors: dict[str, str] = {}
-        for field in step.fields:
-            if field.type is FieldType.FILE:
-                upload = form.get(field.key)
-                values[field.key] = previous.get(field.key, "")
-                if isinstance(upload, UploadFile) and upload.filename:
-                    try:
-                        stored = await store_upload(upload)
-                    except UploadRefused as exc:
-                        upload_errors[field.key] = exc.message
-                        continue
-                    values[field.key] = await wz.add_attachment(
-                        dossier["id"], field, stored, upload.filename
-                    )
-            else:
-                raw = form.get(field.key, "")
-                values[field.key] = raw if isinstance(raw, str) else ""
-        answers[step.key] = values
-        await wz.save_answers(dossier["id"], answers, step.key)
+        saved = await wz.save_step(dossier, wizard, step, form, local_now().date())
+        answers, values, errors = saved.answers, saved.values, saved.errors
         if "thoat" in form:
             return _goto(request, "/ho-so?da_luu=1")
-        _, errors = wizard.validate(step, values, local_now().date())
-        errors = {**errors, **upload_errors}
         if errors:
             context = _step_context(
                 {**dossier, "answers": answers}, procedure, wizard, step, values, errors, citizen
@@ -240,14 +218,12 @@ class CitizenController(Controller):
         if dossier["status"] != flow.Status.DRAFT:
             return Redirect(f"/ho-so/{reference}", status_code=303)  # a repeated submit
         form = await request.form()
-        problems: dict[str, str] = {}
-        if form.get("cam_doan") != "1":
-            problems["cam_doan"] = "Vui lòng xác nhận lời cam đoan trước khi nộp"
+        problems = wz.declaration_problems(form.get("cam_doan") == "1")
         step_errors = wizard.errors(dossier["answers"] or {}, local_now().date())
         if problems or step_errors:
             return await _review_page(dossier, procedure, wizard, problems, 422)
         with contextlib.suppress(flow.Refused):  # the other click won: show what is there
-            await wz.submit(citizen, dossier, procedure, wizard)
+            await wz.submit(citizen, dossier, procedure, wizard, declared=True)
         return Redirect(f"/ho-so/{reference}?moi_nop=1", status_code=303)
 
 

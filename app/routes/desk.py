@@ -48,36 +48,6 @@ RECEPTIONISTS_ONLY = "Chức năng dành cho cán bộ tiếp nhận"
 RESULT_FIELD = Field(key="ket_qua", label="Kết quả giải quyết", type=FieldType.FILE)
 
 
-def role_for(officer: Officer, facts: flow.DossierFacts, action: flow.Action) -> flow.Role | None:
-    """The officer's role that may take ``action`` now, if any."""
-    for role in sorted(officer_roles(officer)):
-        if action in flow.options(facts, role):
-            return role
-    return None
-
-
-def refusal_reason(
-    officer: Officer, facts: flow.DossierFacts, action: flow.Action, note: str
-) -> str:
-    """The most specific reason the table gives for refusing ``action`` to this officer."""
-    reasons = []
-    for role in sorted(officer_roles(officer)):
-        try:
-            flow.decide(facts, action, role, note or "-", new_due_on=facts.due_on)
-        except flow.Refused as exc:
-            reasons.append(str(exc))
-    specific = [r for r in reasons if "vai trò" not in r]
-    return (specific or reasons or ["Bạn không thể thực hiện thao tác này."])[0]
-
-
-def actions_for(officer: Officer, facts: flow.DossierFacts) -> list[flow.Action]:
-    seen: dict[flow.Action, None] = {}
-    for role in sorted(officer_roles(officer)):
-        for action in flow.options(facts, role):
-            seen.setdefault(action)
-    return list(seen)
-
-
 async def _visible_dossier(officer: Officer, dossier_id: int):
     view = await desk_dossier_view(desk.officer_agency(officer), dossier_id)
     if view is None:
@@ -87,6 +57,7 @@ async def _visible_dossier(officer: Officer, dossier_id: int):
 
 async def _dossier_context(officer: Officer, view, error: str = "") -> dict[str, Any]:
     facts = workflow.facts_of(view.row, workflow.local_now().date())
+    allowed = flow.allowed(facts, officer_roles(officer))
     agency_id = desk.officer_agency(officer)
     colleagues = await officers.colleagues(agency_id)
     agencies = await other_agencies(agency_id)
@@ -102,7 +73,8 @@ async def _dossier_context(officer: Officer, view, error: str = "") -> dict[str,
         "dossier": view,
         "documents": desk_documents.available(view),
         "show_actors": True,
-        "actions": actions_for(officer, facts),
+        "actions": [a for a in allowed if a not in flow.SIDE_ACTIONS],
+        "allowed": {a.value for a in allowed},
         "specialists": [c for c in colleagues if "specialist" in c["roles"]],
         "agencies": agencies,
         "flow": flow,
@@ -170,6 +142,7 @@ class DeskController(Controller):
                 "result": result,
                 "labels": flow.STATUS_LABELS,
                 "now": now,
+                "is_late": flow.is_late,
                 "feedback_due": await feedback_desk.due_counts(agency_id),
             },
         )
@@ -199,12 +172,18 @@ class DeskController(Controller):
             action = flow.Action(form.get("action", ""))
         except ValueError:
             action = None
+        if action in flow.SIDE_ACTIONS:  # the fee, delivery and priority have their own forms
+            action = None
+        if action is None:
             error = "Thao tác không hợp lệ."
         if action is not None:
             facts = workflow.facts_of(view.row, workflow.local_now().date())
-            role = role_for(officer, facts, action)
+            roles = officer_roles(officer)
+            role = flow.role_for(roles, facts, action)
             if role is None:
-                error = refusal_reason(officer, facts, action, form.get("ghi_chu", ""))
+                note = form.get("ghi_chu") or "-"
+                attempt = flow.Command(action, flow.Role.ADMINISTRATOR, note, facts.due_on)
+                error = flow.refusal_reason(roles, facts, attempt)
             else:
                 try:
                     await workflow.transition(
@@ -325,7 +304,9 @@ class DeskDocumentsController(Controller):
                     info["sha256"] = stored.sha256
         if not error:
             try:
-                await delivery.record_delivery(dossier_id, officer.id, method, info)
+                await delivery.record_delivery(
+                    dossier_id, officer.id, method, info, desk.officer_agency(officer)
+                )
             except flow.Refused as exc:
                 error = str(exc)
         if error:
@@ -348,8 +329,13 @@ class DeskDocumentsController(Controller):
                 "Chỉ tiếp nhận viên, lãnh đạo đánh dấu ưu tiên hồ sơ trực tuyến"
             )
         wanted = (await request.form()).get("uu_tien") == "1"
-        if wanted != view.is_priority:
-            await desk.set_priority(dossier_id, officer.id, wanted)
+        action = flow.Action.MARK_PRIORITY if wanted else flow.Action.UNMARK_PRIORITY
+        facts = workflow.facts_of(view.row, workflow.local_now().date())
+        role = flow.role_for(roles, facts, action)
+        if role is not None:  # else already as wanted, or the dossier is closed
+            await desk.set_priority(
+                dossier_id, officer.id, wanted, role, desk.officer_agency(officer)
+            )
         return Redirect(f"/mot-cua/ho-so/{dossier_id}", status_code=303)
 
     @post("/thu-phi", name="desk.collect_fee")
@@ -458,7 +444,7 @@ class ReconciliationController(Controller):
             "pages/desk/reconciliation.html",
             context={
                 "report": report,
-                "receipt_code": payments.receipt_code,
+                "fee_receipt_code": payments.fee_receipt_code,
                 "method_labels": fee_receipts.METHOD_LABELS,
             },
         )

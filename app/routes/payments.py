@@ -17,9 +17,9 @@ from app.models import Citizen
 from app.routes._citizen_pages import CITIZEN, dossier_context, own_view
 from app.routes._guards import client_address
 from app.routes._render import pdf_response
-from app.services import payments, pdf
+from app.services import payments, payments_ipn, pdf
 from app.services.calendar import local_now
-from app.services.fee_receipts import load_payment, receipt_document
+from app.services.fee_receipts import fee_receipt_document, load_payment
 from app.settings import get_settings
 
 RETURN_PATH = "/thanh-toan/vnpay/tra-ve"
@@ -70,7 +70,7 @@ async def fee_receipt_response(request: Request, dossier_id: int, payment_id: in
     payment = await load_payment(payment_id, dossier_id)
     if payment is None:
         raise NotFoundException("Không tìm thấy biên lai")
-    doc = await receipt_document(payment)
+    doc = await fee_receipt_document(payment)
     if request.query_params.get("pdf"):
         number = payment["receipt_number"]
         return await pdf_response(lambda: pdf.render(doc), f"bien-lai-{number}.pdf")
@@ -84,7 +84,7 @@ class GatewayController(Controller):
 
     @get("/tra-ve", name="payment.return")
     async def back(self, request: Request) -> Template:
-        result = await payments.handle_return(_params(request), client_address(request))
+        result = await payments_ipn.handle_return(_params(request), client_address(request))
         return Template(
             "pages/public/payment_result.html",
             context={"result": result},
@@ -93,7 +93,7 @@ class GatewayController(Controller):
 
     @get("/ipn", name="payment.ipn")
     async def ipn(self, request: Request) -> Response[dict]:
-        body = await payments.handle_ipn(_params(request), client_address(request))
+        body = await payments_ipn.handle_ipn(_params(request), client_address(request))
         return Response(body, media_type="application/json")
 
 

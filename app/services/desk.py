@@ -8,11 +8,11 @@ from typing import Any
 
 from piccolo.columns.combination import Where
 
-from app.db import write_transaction
 from app.domain.dossier_codes import is_valid_code, normalize_code, normalize_reference
-from app.domain.dossier_flow import Status
+from app.domain.dossier_flow import Action, Role, Status
 from app.domain.search import fold
-from app.models import Dossier, DossierEvent, Officer
+from app.models import Dossier, Officer
+from app.services import workflow
 from app.services.calendar import local_now
 
 S = Status
@@ -173,20 +173,10 @@ def officer_agency(officer: Officer) -> int:
     return officer.agency if isinstance(officer.agency, int) else officer.agency.id
 
 
-async def set_priority(dossier_id: int, officer_id: int, on: bool) -> None:
-    """Mark an online dossier as priority (or not); recorded in the history like any change."""
-    async with write_transaction():
-        row = await Dossier.select(Dossier.status).where(Dossier.id == dossier_id).first().run()
-        await Dossier.update({Dossier.is_priority: on}).where(Dossier.id == dossier_id).run()
-        await (
-            DossierEvent(
-                dossier=dossier_id,
-                actor_kind="officer",
-                actor_id=officer_id,
-                action="mark_priority" if on else "unmark_priority",
-                from_status=row["status"],
-                to_status=row["status"],
-            )
-            .save()
-            .run()
-        )
+async def set_priority(
+    dossier_id: int, officer_id: int, on: bool, role: Role, agency_id: int | None = None
+) -> None:
+    """Mark an online dossier as priority (or not): a row of the lifecycle, in the history."""
+    action = Action.MARK_PRIORITY if on else Action.UNMARK_PRIORITY
+    actor = workflow.Actor("officer", officer_id, role, agency_id)
+    await workflow.transition(dossier_id, action, actor)

@@ -6,7 +6,7 @@ from typing import Any
 
 from app.domain.catalogue_labels import format_vnd
 from app.models import Agency, Dossier, Payment
-from app.services.payments import paid_on, receipt_code
+from app.services.payments import fee_receipt_code, paid_on
 from app.services.pdf import Document
 
 METHOD_LABELS = {"online": "Trực tuyến (VNPay)", "cash": "Tiền mặt", "card": "Thẻ"}
@@ -26,7 +26,7 @@ async def load_payment(payment_id: int, dossier_id: int) -> dict[str, Any] | Non
     )
 
 
-async def receipt_document(payment: dict[str, Any]) -> Document:
+async def fee_receipt_document(payment: dict[str, Any]) -> Document:
     agency = (
         await Agency.select(Agency.name, Agency.parent)
         .where(Agency.id == payment["agency"])
@@ -51,7 +51,7 @@ async def receipt_document(payment: dict[str, Any]) -> Document:
         title="BIÊN LAI THU PHÍ, LỆ PHÍ",
         parent_agency=parent["name"] if parent else "",
         agency=agency["name"] if agency else "",
-        number=receipt_code(payment),
+        number=fee_receipt_code(payment),
         rows=[
             ("Ký hiệu", payment["receipt_series"]),
             ("Số", f"{payment['receipt_number']:07d}"),

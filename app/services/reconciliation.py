@@ -11,7 +11,7 @@ from typing import Any
 from app.domain.spreadsheet import safe_row
 from app.models import Payment
 from app.services.calendar import LOCAL_TZ, to_local
-from app.services.payments import receipt_code
+from app.services.payments import fee_receipt_code
 
 CSV_HEADER = [
     "so_bien_lai",
@@ -73,7 +73,7 @@ def to_csv(report: DayReport) -> str:
         writer.writerow(
             safe_row(
                 [
-                    receipt_code(row),
+                    fee_receipt_code(row),
                     row["dossier_code"],
                     row["applicant_name"],
                     row["method"],

@@ -1,106 +1,43 @@
-"""The online submission wizard: a procedure's form plus the portal's own first and last steps."""
+"""The online submission wizard: a procedure's form plus the portal's own first and last steps.
+
+The draft's answers are kept as typed (``save_step``); the submission is one decision of the
+lifecycle (``submit``): the SUBMIT row refuses a dossier whose steps are not all valid or whose
+declaration is not ticked.
+"""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from litestar.datastructures import UploadFile
+
 from app.domain import forms
 from app.domain.dossier_codes import new_reference
 from app.domain.dossier_flow import Action, Role, Status
-from app.domain.forms import Choice, Field, FieldType, FormSchema, Step
-from app.domain.levels import ServiceLevel
+from app.domain.forms import Field, FieldType, FormSchema, Step
 from app.domain.search import fold
 from app.models import Agency, Attachment, Citizen, Dossier, ProcedureLevel
 from app.services import workflow
 from app.services.catalogue import ProcedureView
-from app.services.files import StoredFile
+from app.services.files import StoredFile, UploadRefused, store_upload
 from app.services.places import full_address
+from app.services.wizard_steps import (  # noqa: F401  (re-exported for the pages)
+    COUNTER_LABELS,
+    DELIVERY_LABELS,
+    DELIVERY_STEP,
+    PLACE_STEP,
+    default_schema_data,
+    delivery_step,
+    labelled_answers,
+    place_step,
+    procedure_schema,
+)
 
-PLACE_STEP = "noi_nop"
-DELIVERY_STEP = "giao_ket_qua"
-DELIVERY_LABELS = {
-    "desk": "Nhận tại bộ phận một cửa",
-    "post": "Nhận qua dịch vụ bưu chính công ích (trả cước khi nhận)",
-    "online": "Nhận bản điện tử trực tuyến trên cổng",
-}
-
-
-def default_schema_data(procedure: ProcedureView) -> dict[str, Any]:
-    """A generic form for procedures that publish none: the applicant, then the documents."""
-    files = [
-        {
-            "ma": f"tp_{c['position']}",
-            "nhan": c["name"][:150],
-            "kieu": "file",
-            "thanh_phan": c["position"],
-        }
-        for c in procedure.components
-        if c["submission"] == "submit"
-    ]
-    steps: list[dict[str, Any]] = [
-        {
-            "ma": "nguoi_nop",
-            "tieu_de": "Người nộp hồ sơ",
-            "truong": [
-                {
-                    "ma": "ho_ten",
-                    "nhan": "Họ, chữ đệm, tên",
-                    "kieu": "text",
-                    "bat_buoc": True,
-                    "dien_san": "full_name",
-                },
-                {
-                    "ma": "so_dinh_danh",
-                    "nhan": "Số định danh cá nhân",
-                    "kieu": "citizen_id",
-                    "bat_buoc": True,
-                    "dien_san": "citizen_id",
-                },
-                {
-                    "ma": "dien_thoai",
-                    "nhan": "Số điện thoại",
-                    "kieu": "phone",
-                    "bat_buoc": True,
-                    "dien_san": "phone",
-                },
-                {"ma": "thu_dien_tu", "nhan": "Thư điện tử", "kieu": "email", "dien_san": "email"},
-                {
-                    "ma": "dia_chi",
-                    "nhan": "Nơi cư trú",
-                    "kieu": "address",
-                    "bat_buoc": True,
-                    "dien_san": "address",
-                },
-            ],
-        },
-        {
-            "ma": "noi_dung",
-            "tieu_de": "Nội dung yêu cầu",
-            "truong": [
-                {
-                    "ma": "noi_dung",
-                    "nhan": "Nội dung yêu cầu giải quyết",
-                    "kieu": "long_text",
-                    "goi_y": "Ghi ngắn gọn điều bạn đề nghị cơ quan giải quyết.",
-                }
-            ],
-        },
-    ]
-    if files:
-        steps.append({"ma": "giay_to", "tieu_de": "Giấy tờ đính kèm", "truong": files})
-    return {"buoc": steps}
-
-
-def _component_flags(procedure: ProcedureView) -> list[bool]:
-    return [c["requirement"] == "required" for c in procedure.components]
-
-
-def procedure_schema(procedure: ProcedureView) -> FormSchema:
-    data = procedure.form_schema or default_schema_data(procedure)
-    return forms.parse_schema(data, _component_flags(procedure))
+DECLARATION_MISSING = "Vui lòng xác nhận lời cam đoan trước khi nộp"
 
 
 async def receiving_agencies(procedure: ProcedureView) -> list[dict[str, Any]]:
@@ -128,50 +65,6 @@ async def receiving_agencies(procedure: ProcedureView) -> list[dict[str, Any]]:
     return [r for r in rows if r["id"] not in with_centre]
 
 
-def place_step(agencies: list[dict[str, Any]]) -> Step:
-    return Step(
-        key=PLACE_STEP,
-        title="Nơi nộp hồ sơ",
-        description="Bạn có thể nộp tại bất kỳ nơi tiếp nhận nào trong tỉnh.",
-        fields=(
-            Field(
-                key="co_quan",
-                label="Nơi tiếp nhận hồ sơ",
-                type=FieldType.CHOICE,
-                required=True,
-                choices=tuple(Choice(a["code"], a["name"]) for a in agencies),
-            ),
-        ),
-    )
-
-
-def delivery_step(procedure: ProcedureView) -> Step:
-    methods = ["desk", "post"]
-    if procedure.service_level >= ServiceLevel.ONLINE_PAYMENT:
-        methods.append("online")
-    return Step(
-        key=DELIVERY_STEP,
-        title="Nhận kết quả",
-        description="Chọn cách bạn muốn nhận kết quả giải quyết.",
-        fields=(
-            Field(
-                key="cach_nhan",
-                label="Hình thức nhận kết quả",
-                type=FieldType.CHOICE,
-                required=True,
-                choices=tuple(Choice(m, DELIVERY_LABELS[m]) for m in methods),
-            ),
-            Field(
-                key="dia_chi_nhan",
-                label="Địa chỉ nhận kết quả qua bưu chính",
-                type=FieldType.ADDRESS,
-                help="Chỉ cần điền khi nhận qua bưu chính.",
-                prefill="address",
-            ),
-        ),
-    )
-
-
 @dataclass(frozen=True)
 class Wizard:
     schema: FormSchema  # every step, the portal's included
@@ -180,7 +73,8 @@ class Wizard:
     def steps(self) -> tuple[Step, ...]:
         return self.schema.steps
 
-    def validate(self, step: Step, answers: dict[str, str], today: date) -> tuple[dict, dict]:
+    def validate(self, step: Step, answers: Mapping[str, str], today: date) -> tuple[dict, dict]:
+        """The step's own rules, plus the delivery step's: an address when sent by post."""
         cleaned, errors = forms.validate_step(step, answers, today)
         by_post = step.key == DELIVERY_STEP and answers.get("cach_nhan") == "post"
         if by_post and not answers.get("dia_chi_nhan", "").strip():
@@ -188,19 +82,13 @@ class Wizard:
         return cleaned, errors
 
     def first_incomplete(self, answers: dict[str, dict[str, str]], today: date) -> Step | None:
-        for step in self.steps:
-            saved = answers.get(step.key)
-            if saved is None or self.validate(step, saved, today)[1]:
-                return step
-        return None
+        return forms.first_incomplete_step(self.schema, answers, today, self.validate)
 
     def errors(self, answers: dict[str, dict[str, str]], today: date) -> dict[str, dict[str, str]]:
-        out = {}
-        for step in self.steps:
-            errors = self.validate(step, answers.get(step.key) or {}, today)[1]
-            if errors:
-                out[step.key] = errors
-        return out
+        return forms.validate_form(self.schema, answers, today, self.validate)
+
+    def is_complete(self, answers: dict[str, dict[str, str]], declared: bool, today: date) -> bool:
+        return declared and not self.errors(answers, today)
 
 
 async def wizard_for(procedure: ProcedureView) -> Wizard:
@@ -244,18 +132,13 @@ async def start_or_resume(citizen: Citizen, procedure: ProcedureView) -> dict[st
         reference = new_reference(secrets.randbelow)
         if not await Dossier.exists().where(Dossier.reference == reference).run():
             break
-    dossier = Dossier(
+    return await workflow.create_dossier(
         reference=reference,
         procedure=procedure.id,
         procedure_revision=procedure.revision,
         citizen=citizen.id,
-        status=Status.DRAFT.value,
         channel="online",
         applicant_name=citizen.full_name,
-    )
-    await dossier.save().run()
-    return (
-        await Dossier.select().where(Dossier.id == dossier.id).output(load_json=True).first().run()
     )
 
 
@@ -274,17 +157,43 @@ async def own_dossier(citizen: Citizen, reference: str) -> dict[str, Any] | None
 
 async def save_answers(dossier_id: int, answers: dict[str, dict[str, str]], step_key: str) -> None:
     """Keep what was typed, valid or not, under the dossier (drafts only)."""
-    await (
-        Dossier.update(
-            {
-                Dossier.answers: answers,
-                Dossier.current_step: step_key,
-                Dossier.updated_at: workflow.local_now(),
-            }
-        )
-        .where((Dossier.id == dossier_id) & (Dossier.status == Status.DRAFT.value))
-        .run()
-    )
+    await workflow.save_draft(dossier_id, answers, step_key)
+
+
+@dataclass(frozen=True)
+class SavedStep:
+    answers: dict[str, dict[str, str]]  # every step's answers, this one's as typed
+    values: dict[str, str]  # this step's
+    errors: dict[str, str]  # this step's, uploads refused included
+
+
+async def save_step(
+    dossier: dict[str, Any], wizard: Wizard, step: Step, form: Mapping[str, Any], today: date
+) -> SavedStep:
+    """Store the uploads and keep what was typed, then check the step; a refused upload keeps the
+    file chosen before."""
+    answers: dict[str, dict[str, str]] = dict(dossier["answers"] or {})
+    previous = dict(answers.get(step.key) or {})
+    values: dict[str, str] = {}
+    upload_errors: dict[str, str] = {}
+    for field in step.fields:
+        if field.type is not FieldType.FILE:
+            raw = form.get(field.key, "")
+            values[field.key] = raw if isinstance(raw, str) else ""
+            continue
+        values[field.key] = previous.get(field.key, "")
+        upload = form.get(field.key)
+        if isinstance(upload, UploadFile) and upload.filename:
+            try:
+                stored = await store_upload(upload)
+            except UploadRefused as exc:
+                upload_errors[field.key] = exc.message
+                continue
+            values[field.key] = await add_attachment(dossier["id"], field, stored, upload.filename)
+    answers[step.key] = values
+    await save_answers(dossier["id"], answers, step.key)
+    _, errors = wizard.validate(step, values, today)
+    return SavedStep(answers, values, {**errors, **upload_errors})
 
 
 async def add_attachment(
@@ -316,7 +225,8 @@ def _first_answer(wizard: Wizard, answers: dict[str, dict[str, str]], prefill: s
     return ""
 
 
-def _rules(procedure: ProcedureView) -> dict[str, Any]:
+def rules_snapshot(procedure: ProcedureView) -> dict[str, Any]:
+    """The time limit and fees in force, kept with the dossier at submission."""
     return {
         "time_limit_value": procedure.time_limit_value,
         "time_limit_unit": procedure.time_limit_unit,
@@ -330,41 +240,51 @@ def _rules(procedure: ProcedureView) -> dict[str, Any]:
     }
 
 
-async def submit(
-    citizen: Citizen, dossier: dict[str, Any], procedure: ProcedureView, wizard: Wizard
+def declaration_problems(declared: bool) -> dict[str, str]:
+    """The review page's own check, keyed by its field."""
+    return {} if declared else {"cam_doan": DECLARATION_MISSING}
+
+
+async def _filled_in(
+    citizen: Citizen, answers: dict[str, dict[str, str]], procedure: ProcedureView, wizard: Wizard
 ) -> dict[str, Any]:
-    """Draft → submitted, once: a second click finds the dossier already submitted."""
-    answers = dossier["answers"] or {}
+    """The columns a submission fills in from the answers (the profile where a field is empty)."""
     agency_code = answers.get(PLACE_STEP, {}).get("co_quan", "")
     agency = await Agency.select(Agency.id).where(Agency.code == agency_code).first().run()
-    delivery = answers.get(DELIVERY_STEP, {}).get("cach_nhan", "desk")
+    agency_id = agency["id"] if agency else None
     name = _first_answer(wizard, answers, "full_name") or citizen.full_name
-    await (
-        Dossier.update(
-            {
-                Dossier.receiving_agency: agency["id"],
-                Dossier.resolving_agency: agency["id"],
-                Dossier.current_agency: agency["id"],
-                Dossier.applicant_name: name,
-                Dossier.applicant_search: " ".join(fold(name).split()),
-                Dossier.applicant_id_number: _first_answer(wizard, answers, "citizen_id")
-                or citizen.citizen_id,
-                Dossier.applicant_phone: _first_answer(wizard, answers, "phone")
-                or citizen.phone
-                or "",
-                Dossier.applicant_email: _first_answer(wizard, answers, "email")
-                or citizen.email
-                or "",
-                Dossier.delivery_method: delivery,
-                Dossier.rules: _rules(procedure),
-                Dossier.procedure_revision: procedure.revision,
-            }
-        )
-        .where((Dossier.id == dossier["id"]) & (Dossier.status == Status.DRAFT.value))
-        .run()
-    )
+    return {
+        "receiving_agency": agency_id,
+        "resolving_agency": agency_id,
+        "current_agency": agency_id,
+        "applicant_name": name,
+        "applicant_search": " ".join(fold(name).split()),
+        "applicant_id_number": _first_answer(wizard, answers, "citizen_id") or citizen.citizen_id,
+        "applicant_phone": _first_answer(wizard, answers, "phone") or citizen.phone or "",
+        "applicant_email": _first_answer(wizard, answers, "email") or citizen.email or "",
+        "delivery_method": answers.get(DELIVERY_STEP, {}).get("cach_nhan", "desk"),
+        "rules": rules_snapshot(procedure),
+        "procedure_revision": procedure.revision,
+    }
+
+
+async def submit(
+    citizen: Citizen,
+    dossier: dict[str, Any],
+    procedure: ProcedureView,
+    wizard: Wizard,
+    declared: bool = False,
+) -> dict[str, Any]:
+    """Draft → submitted, once, in one transaction: a second click finds the dossier already
+    submitted; an incomplete dossier or a missing declaration is refused by the SUBMIT row."""
+    answers = dossier["answers"] or {}
+    complete = wizard.is_complete(answers, declared, workflow.local_now().date())
     return await workflow.transition(
-        dossier["id"], Action.SUBMIT, workflow.Actor("citizen", citizen.id, Role.CITIZEN)
+        dossier["id"],
+        Action.SUBMIT,
+        workflow.Actor("citizen", citizen.id, Role.CITIZEN),
+        is_complete=complete,
+        filled_in=await _filled_in(citizen, answers, procedure, wizard),
     )
 
 
@@ -378,45 +298,3 @@ async def attachment_names(dossier_id: int) -> dict[str, dict[str, Any]]:
         .run()
     )
     return {r["token"]: r for r in rows}
-
-
-COUNTER_LABELS = {
-    "tiep_nhan": (
-        "Tiếp nhận tại bộ phận một cửa",
-        {
-            "dia_chi": "Địa chỉ",
-            "giay_to_da_nhan": "Giấy tờ đã nhận",
-            "ghi_chu": "Giấy tờ đã nhận, ghi chú",
-        },
-    ),
-}
-
-
-def labelled_answers(
-    wizard: Wizard, answers: dict[str, dict[str, str]], attachments: dict[str, dict[str, Any]]
-) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The answers as (step title, [(field label, shown value)]), in the form's order."""
-    out: list[tuple[str, list[tuple[str, str]]]] = []
-    for step in wizard.steps:
-        saved = answers.get(step.key)
-        if not saved:
-            continue
-        rows = []
-        for field in step.fields:
-            value = saved.get(field.key, "")
-            if not value:
-                continue
-            if field.type is FieldType.FILE:
-                value = attachments.get(value, {}).get("original_name", "tệp đính kèm")
-            elif field.type is FieldType.CHOICE:
-                value = next((c.label for c in field.choices if c.value == value), value)
-            elif field.type is FieldType.DATE:
-                parsed = forms.parse_date(value)
-                value = parsed.strftime("%d/%m/%Y") if parsed else value
-            rows.append((field.label, value))
-        out.append((step.title, rows))
-    for key, (title, labels) in COUNTER_LABELS.items():
-        saved = answers.get(key)
-        if saved:
-            out.append((title, [(labels.get(k, k), v) for k, v in saved.items() if v]))
-    return out

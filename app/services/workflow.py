@@ -1,13 +1,15 @@
-"""Applying a dossier transition: load, decide(), compare-and-set, history, notifications.
+"""The only door to a dossier's columns: load, decide(), compare-and-set, history, outbox.
 
-Everything happens in one transaction; messages go to the outbox in that same transaction and
-are delivered after commit by the delivery worker.
+Every change (status, fee, delivery record, priority mark) is a row of ``TRANSITIONS`` applied
+by ``transition()`` in one transaction; messages go to the outbox in that same transaction and
+are delivered after commit by the delivery worker. Creating a dossier and keeping a draft's
+answers are here too (``create_dossier``, ``save_draft``): nothing else writes the table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -16,8 +18,9 @@ from app.domain import dossier_flow as flow
 from app.domain import dossier_parties as parties
 from app.domain.calendar import due_at
 from app.domain.dossier_codes import format_code, sequence_key
+from app.domain.fees import Channel, FeeQuote, FeeStatus, amount_due
 from app.models import Agency, Dossier, DossierEvent, Officer
-from app.services import notifications, payments, sequences
+from app.services import notifications, sequences
 from app.services.calendar import OFFICE_HOURS, local_now, to_local, working_calendar
 
 
@@ -37,6 +40,7 @@ class Changes:
     agency_id: int | None = None  # transfer
     new_due_on: date | None = None  # extend
     missing_items: list[str] = field(default_factory=list)  # supplement requests
+    details: dict[str, Any] = field(default_factory=dict)  # delivery record, payment
 
 
 class Conflict(flow.Refused):
@@ -44,6 +48,7 @@ class Conflict(flow.Refused):
 
 
 def facts_of(row: dict[str, Any], today: date) -> flow.DossierFacts:
+    """The facts of a dossier row (``is_complete`` is the submitter's to establish)."""
     due = to_local(row["due_at"]).date() if row["due_at"] else None
     return flow.DossierFacts(
         status=flow.Status(row["status"]),
@@ -55,7 +60,20 @@ def facts_of(row: dict[str, Any], today: date) -> flow.DossierFacts:
         extension_count=row["extension_count"],
         is_rejection=row["is_rejection"],
         is_delivery_recorded=row["is_delivery_recorded"],
+        is_online=row["channel"] == "online",
+        is_priority=row["is_priority"],
+        delivery_method=row["delivery_method"],
+        fee_status=FeeStatus(row["fee_status"]),
+        fee_quote=quote_for(row),
+        submitted_at=row["submitted_at"],
+        resolving_agency_id=row["resolving_agency"],
     )
+
+
+def quote_for(dossier: dict[str, Any]) -> FeeQuote:
+    """What the dossier's fees snapshot asks for its channel."""
+    fees = (dossier.get("rules") or {}).get("fees", [])
+    return amount_due(fees, Channel(dossier.get("channel") or "online"))
 
 
 async def issue_code(agency_id: int, on: datetime) -> str:
@@ -77,68 +95,42 @@ async def compute_due(rules: dict[str, Any], start: datetime) -> datetime | None
     )
 
 
-async def _updates(
-    row: dict[str, Any],
-    decision: flow.Decision,
-    action: flow.Action,
-    changes: Changes,
-    now: datetime,
-) -> dict[str, Any]:
-    R = flow.Record
-    updates: dict[str, Any] = {"status": decision.to_status.value, "updated_at": now}
+def command_of(action: flow.Action, actor: Actor, note: str, changes: Changes, now: datetime):
+    return flow.Command(
+        action=action,
+        role=actor.role,
+        note=note,
+        new_due_on=changes.new_due_on,
+        officer_id=changes.officer_id,
+        agency_id=changes.agency_id,
+        missing_items=tuple(changes.missing_items),
+        details=changes.details,
+        at=now,
+    )
+
+
+async def _io_updates(row: dict[str, Any], decision: flow.Decision, now: datetime) -> dict:
+    """The decision's column changes plus what needs the database: code, due dates."""
+    updates = dict(decision.changes)
     records = set(decision.records)
-    if action is flow.Action.SUBMIT:
-        updates["submitted_at"] = now
-        if not row["code"]:
-            updates["code"] = await issue_code(row["receiving_agency"], now)
-        updates["due_at"] = await compute_due(row["rules"], now)
-        quote = payments.quote_for(row)
-        updates["fee_status"] = payments.status_for(quote).value
-        updates["fee_amount_vnd"] = quote.total_vnd
-    if R.ISSUE_RECEIPT in records:
-        start = (
-            row["submitted_at"]
-            if row["channel"] == "online" and action is flow.Action.RECEIVE
-            else now
-        )
-        updates["received_at"] = start
-    if R.RESTART_CLOCK in records:
-        updates["clock_stopped_at"] = None
-        updates["received_at"] = now
-    if R.FIX_DUE_DATE in records:
-        updates["due_at"] = await compute_due(row["rules"], updates.get("received_at") or now)
-    if R.STOP_CLOCK in records:
-        updates["clock_stopped_at"] = now
-    if R.ISSUE_SUPPLEMENT_REQUEST in records:
-        counter = (
-            "pre_supplement_count"
-            if action is flow.Action.REQUEST_PRE_SUPPLEMENT
-            else "supplement_count"
-        )
-        updates[counter] = row[counter] + 1
-        updates["missing_items"] = changes.missing_items
-    if R.EXTEND_DUE_DATE in records and changes.new_due_on:
+    if flow.Record.ISSUE_CODE in records and not row["code"]:
+        updates["code"] = await issue_code(row["receiving_agency"], now)
+    if decision.due_from is not None:
+        updates["due_at"] = await compute_due(row["rules"], decision.due_from)
+    if flow.Record.EXTEND_DUE_DATE in records and decision.new_due_on:
         updates["due_at"] = datetime.combine(
-            changes.new_due_on, OFFICE_HOURS.closes_at, OFFICE_HOURS.tz
+            decision.new_due_on, OFFICE_HOURS.closes_at, OFFICE_HOURS.tz
         )
-        updates["extension_count"] = row["extension_count"] + 1
-    if action is flow.Action.ASSIGN:
-        updates["has_processing_started"] = True
-        updates["assigned_officer"] = changes.officer_id
-    if action is flow.Action.TRANSFER:
-        updates["current_agency"] = changes.agency_id
-    if action is flow.Action.TRANSFER_BACK:
-        updates["current_agency"] = row["resolving_agency"]
-    if action is flow.Action.REJECT:
-        updates["is_rejection"] = True
-    if action in (flow.Action.APPROVE, flow.Action.REJECT):
-        updates["finished_at"] = now
-    if action is flow.Action.SUPPLY:
-        updates["missing_items"] = []
-        if row["status"] == flow.Status.PRE_SUPPLEMENT:
-            # the complete online dossier arrives now: the clock will count from here
-            updates["submitted_at"] = now
     return updates
+
+
+async def load_row(dossier_id: int) -> dict[str, Any]:
+    row = (
+        await Dossier.select().where(Dossier.id == dossier_id).output(load_json=True).first().run()
+    )
+    if row is None:
+        raise flow.Refused("Không tìm thấy hồ sơ")
+    return row
 
 
 async def transition(
@@ -149,68 +141,101 @@ async def transition(
     changes: Changes | None = None,
     now: datetime | None = None,
     along: Callable[[], Awaitable[Any]] | None = None,
+    is_complete: bool = False,
+    filled_in: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Apply ``action`` to a dossier or raise ``Refused`` (also when someone else was faster).
 
-    ``along`` runs inside the same transaction once the action is accepted (e.g. adding the
-    supplied files), so a refused action leaves nothing behind."""
+    One transaction (joined when the caller already holds one): load, ``decide()``,
+    compare-and-set on the old status, ``along``, the history row, the outbox messages.
+    ``along`` runs once the action is accepted (e.g. adding the supplied files, issuing the fee
+    receipt), so a refused action leaves nothing behind. ``is_complete``: the submitter checked
+    the dossier is complete (the SUBMIT row refuses otherwise). ``filled_in``: the applicant's
+    columns a submission brings (agency, contact, fee snapshot), read before deciding."""
     changes = changes or Changes()
     now = now or local_now()
     async with write_transaction():
-        row = (
-            await Dossier.select()
-            .where(Dossier.id == dossier_id)
-            .output(load_json=True)
-            .first()
-            .run()
-        )
-        if row is None:
-            raise flow.Refused("Không tìm thấy hồ sơ")
-        facts = facts_of(row, to_local(now).date())
-        decision = flow.decide(facts, action, actor.role, note, new_due_on=changes.new_due_on)
+        row = await load_row(dossier_id)
+        if filled_in:
+            if action is not flow.Action.SUBMIT:
+                raise ValueError("only a submission fills in the applicant's columns")
+            row = {**row, **filled_in}
+        facts = replace(facts_of(row, to_local(now).date()), is_complete=is_complete)
+        decision = flow.decide(facts, command_of(action, actor, note, changes, now))
         if actor.kind == "officer":
             await check_parties(row, action, actor, changes)
-        updates = await _updates(row, decision, action, changes, now)
-        updates["status_note"] = ""  # a reason belongs to the status it explains
-        if note and any(
-            r in decision.records
-            for r in (
-                flow.Record.ISSUE_REFUSAL,
-                flow.Record.ISSUE_SUPPLEMENT_REQUEST,
-                flow.Record.ISSUE_APOLOGY,
-                flow.Record.ISSUE_HALT_NOTICE,
-            )
-        ):
-            updates["status_note"] = note
-        columns = {Dossier._meta.get_column_by_name(k): v for k, v in updates.items()}
-        done = (
-            await Dossier.update(columns)
-            .where((Dossier.id == dossier_id) & (Dossier.status == row["status"]))
-            .returning(Dossier.id)
-            .run()
-        )
-        if not done:
-            raise Conflict("Hồ sơ vừa được cập nhật bởi người khác. Vui lòng tải lại trang.")
+        updates = {**(filled_in or {}), **await _io_updates(row, decision, now)}
+        await _compare_and_set(dossier_id, row, updates)
         if along is not None:
             await along()
-        await (
-            DossierEvent(
-                dossier=dossier_id,
-                at=now,
-                actor_kind=actor.kind,
-                actor_id=actor.id,
-                action=action.value,
-                from_status=row["status"],
-                to_status=decision.to_status.value,
-                note=note,
-                data=_event_data(row, updates, changes),
-            )
-            .save()
-            .run()
-        )
+        await _append_event(dossier_id, row, decision, actor, now, updates)
         after = {**row, **updates}
-        await notifications.on_transition(after, action)
+        if decision.notifies:
+            await notifications.on_transition(after, action)
     return after
+
+
+def _columns(values: dict[str, Any]) -> dict:
+    return {Dossier._meta.get_column_by_name(k): v for k, v in values.items()}
+
+
+async def create_dossier(**values: Any) -> dict[str, Any]:
+    """A new draft (online) or a dossier keyed in at the desk, still ``draft``: only
+    ``transition()`` moves it on."""
+    values["status"] = flow.Status.DRAFT.value
+    dossier = Dossier(**values)
+    await dossier.save().run()
+    return await load_row(dossier.id)
+
+
+async def save_draft(dossier_id: int, answers: dict[str, dict[str, str]], step_key: str) -> None:
+    """Keep what was typed, valid or not, under a draft (no decision: nothing is submitted)."""
+    values = {"answers": answers, "current_step": step_key, "updated_at": local_now()}
+    await (
+        Dossier.update(_columns(values))
+        .where((Dossier.id == dossier_id) & (Dossier.status == flow.Status.DRAFT.value))
+        .run()
+    )
+
+
+# Facts a side row both reads and writes: the update also compares their old value, so that two
+# concurrent decisions on them (two priority marks, a desk payment and an IPN) cannot both pass.
+COMPARED = ("fee_status", "is_priority", "is_delivery_recorded")
+
+
+async def _compare_and_set(dossier_id: int, row: dict[str, Any], updates: dict) -> None:
+    where = (Dossier.id == dossier_id) & (Dossier.status == row["status"])
+    for name in COMPARED:
+        if name in updates:
+            where &= Dossier._meta.get_column_by_name(name) == row[name]
+    done = await Dossier.update(_columns(updates)).where(where).returning(Dossier.id).run()
+    if not done:
+        raise Conflict("Hồ sơ vừa được cập nhật bởi người khác. Vui lòng tải lại trang.")
+
+
+async def _append_event(
+    dossier_id: int,
+    row: dict[str, Any],
+    decision: flow.Decision,
+    actor: Actor,
+    now: datetime,
+    updates: dict[str, Any],
+) -> None:
+    await (
+        DossierEvent(
+            dossier=dossier_id,
+            at=now,
+            actor_kind=actor.kind,
+            actor_id=actor.id,
+            action=decision.action.value,
+            from_status=decision.from_status.value,
+            to_status=decision.to_status.value,
+            note=decision.note,
+            data={**decision.event_data, **_due_change(row, updates)},
+        )
+        .save()
+        .run()
+    )
 
 
 async def check_parties(
@@ -247,15 +272,10 @@ async def _assignee(officer_id: int | None) -> parties.Assignee | None:
     return parties.Assignee(row["agency"], frozenset(row["roles"]), row["is_active"])
 
 
-def _event_data(row: dict[str, Any], updates: dict[str, Any], changes: Changes) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    if "due_at" in updates and updates["due_at"] != row["due_at"]:
-        data["due_before"] = row["due_at"].isoformat() if row["due_at"] else None
-        data["due_after"] = updates["due_at"].isoformat() if updates["due_at"] else None
-    if changes.officer_id:
-        data["officer_id"] = changes.officer_id
-    if changes.agency_id:
-        data["agency_id"] = changes.agency_id
-    if changes.missing_items:
-        data["missing_items"] = changes.missing_items
-    return data
+def _due_change(row: dict[str, Any], updates: dict[str, Any]) -> dict[str, Any]:
+    if "due_at" not in updates or updates["due_at"] == row["due_at"]:
+        return {}
+    return {
+        "due_before": row["due_at"].isoformat() if row["due_at"] else None,
+        "due_after": updates["due_at"].isoformat() if updates["due_at"] else None,
+    }

@@ -57,4 +57,4 @@ async def submitted_dossier(
     assert flow.errors(answers, date.today()) == {}
     await wizard.save_answers(dossier["id"], answers, flow.steps[-1].key)
     dossier = await wizard.own_dossier(citizen, dossier["reference"])
-    return await wizard.submit(citizen, dossier, procedure, flow)
+    return await wizard.submit(citizen, dossier, procedure, flow, declared=True)

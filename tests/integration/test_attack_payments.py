@@ -19,7 +19,7 @@ import pytest
 
 from app.domain.fees import FeeStatus
 from app.models import Payment
-from app.services import payments, reconciliation
+from app.services import payments, payments_ipn, reconciliation
 from app.services.calendar import local_now
 from e2e.support import live_portal
 from tests.integration.builders import officer_id, post
@@ -117,8 +117,8 @@ async def test_two_attempts_both_confirmed_give_one_receipt_and_one_refund(demo_
     before = await receipt_numbers(series)
 
     answers = await asyncio.gather(
-        payments.handle_ipn(callback(first, "00"), "127.0.0.1"),
-        payments.handle_ipn(callback(second, "00"), "127.0.0.1"),
+        payments_ipn.handle_ipn(callback(first, "00"), "127.0.0.1"),
+        payments_ipn.handle_ipn(callback(second, "00"), "127.0.0.1"),
     )
 
     assert answers == [CONFIRMED, CONFIRMED]  # both were real money: the gateway must stop
@@ -138,7 +138,7 @@ async def test_a_desk_payment_while_online_is_pending_leaves_the_late_ipn_for_re
 
     response = await post(desk, f"/mot-cua/ho-so/{dossier['id']}/thu-phi", {"cach": "cash"})
     assert response.status_code == 303, response.text
-    answer = await payments.handle_ipn(callback(request, "00"), "127.0.0.1")
+    answer = await payments_ipn.handle_ipn(callback(request, "00"), "127.0.0.1")
 
     assert answer == CONFIRMED
     rows = {p["method"]: p for p in await payments_of(dossier["id"])}
@@ -165,7 +165,7 @@ async def test_desk_and_online_at_once_give_one_receipt(demo_db):
 
     desk, answer = await asyncio.gather(
         payments.record_counter_payment(row, officer, "card"),
-        payments.handle_ipn(callback(request, "00"), "127.0.0.1"),
+        payments_ipn.handle_ipn(callback(request, "00"), "127.0.0.1"),
         return_exceptions=True,
     )
 
@@ -215,8 +215,8 @@ async def test_an_ipn_that_keeps_meeting_a_busy_database_is_answered_99_and_logg
     async def always_busy(params, txn_ref):
         raise Busy("could not serialize access")
 
-    monkeypatch.setattr(payments, "_apply_ipn", always_busy)
-    answer = await payments.handle_ipn(callback(request, "00"), "127.0.0.1")
+    monkeypatch.setattr(payments_ipn, "_apply_ipn", always_busy)
+    answer = await payments_ipn.handle_ipn(callback(request, "00"), "127.0.0.1")
 
     assert answer["RspCode"] == "99"
     [logged] = await callbacks_for(request["vnp_TxnRef"])
@@ -230,7 +230,7 @@ async def test_twenty_identical_ipns_at_once_in_the_service(demo_db):
     notification = callback(request, "00")
 
     answers = await asyncio.gather(
-        *(payments.handle_ipn(notification, "127.0.0.1") for _ in range(20)),
+        *(payments_ipn.handle_ipn(notification, "127.0.0.1") for _ in range(20)),
         return_exceptions=True,
     )
 

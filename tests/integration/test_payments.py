@@ -21,7 +21,7 @@ from app.domain import vnpay
 from app.domain.fees import FeeStatus
 from app.models import Payment
 from app.routes import payments as payment_routes
-from app.services import payments, reconciliation
+from app.services import payments, payments_ipn, reconciliation
 from app.services.calendar import local_now
 from app.settings import get_settings
 from tests.integration.builders import Clients, officer_id, post
@@ -471,7 +471,7 @@ async def test_the_sandbox_cannot_sign_payments_for_a_real_gateway(clients, monk
     payment = await paying.payment()
     assert payment["status"] == "pending", (
         f"the portal's sandbox signed a success with the merchant secret and the IPN recorded "
-        f"it: receipt {payments.receipt_code(payment)}, no money paid"
+        f"it: receipt {payments.fee_receipt_code(payment)}, no money paid"
     )
     assert decided.status_code in (403, 404)
     assert sent == []
@@ -543,7 +543,7 @@ async def test_concurrent_ipns_get_consecutive_receipt_numbers(demo_db):
     before = await receipt_numbers(series)
 
     answers = await asyncio.gather(
-        *(payments.handle_ipn(n, "127.0.0.1") for n in notifications), return_exceptions=True
+        *(payments_ipn.handle_ipn(n, "127.0.0.1") for n in notifications), return_exceptions=True
     )
 
     assert answers == [CONFIRMED] * count
@@ -575,7 +575,7 @@ async def test_a_desk_payment_is_receipted_and_exported_for_reconciliation(clien
     assert payment["agency"] == await hoa_binh_id()
     assert payment["receipt_number"] == max(before, default=0) + 1
     assert (await dossier_row(dossier["id"]))["fee_status"] == FeeStatus.PAID
-    code = payments.receipt_code(payment)
+    code = payments.fee_receipt_code(payment)
     page = await desk.get(f"/mot-cua/ho-so/{dossier['id']}")
     assert f"Biên lai {code}" in page.text
 
@@ -616,7 +616,7 @@ async def test_a_receipt_is_shown_only_to_its_citizen_and_only_once_paid(clients
     assert await _ipn(paying.client, callback(paying.request, "00")) == CONFIRMED
     page = await paying.client.get(receipt)
     assert page.status_code == 200
-    assert payments.receipt_code(await paying.payment()) in page.text
+    assert payments.fee_receipt_code(await paying.payment()) in page.text
     assert "NGƯỜI THU TIỀN" not in page.text  # paid online: no cashier signs it
     pdf = await paying.client.get(receipt, params={"pdf": "1"})
     assert pdf.headers["content-type"] == "application/pdf"
@@ -633,7 +633,7 @@ async def test_the_reconciliation_of_another_agency_does_not_list_the_receipt(cl
     response = await post(desk, f"/mot-cua/ho-so/{dossier['id']}/thu-phi", {"cach": "card"})
     assert response.status_code == 303
     [payment] = await payments_of(dossier["id"])
-    code = payments.receipt_code(payment)
+    code = payments.fee_receipt_code(payment)
     day = local_now().date().isoformat()
     assert code in (await desk.get(f"/mot-cua/doi-soat/csv?ngay={day}")).text
 
