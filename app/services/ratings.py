@@ -17,7 +17,6 @@ from app.domain import ratings as rt
 from app.models import Dossier, Rating
 from app.services import outbox
 from app.services.calendar import local_now
-from app.services.desk import visible_to
 from app.settings import get_settings
 
 CRITERIA_FILE = Path(rt.__file__).parent / "satisfaction_criteria.json"
@@ -206,6 +205,7 @@ async def answer_follow_up(agency_id: int, rating_id: int, leader_id: int, answe
 
 async def dossier_at_agency(code: str, agency_id: int) -> dict[str, Any] | None:
     """The dossier with this code if the agency's officers may see it, else None."""
+    from app.services.desk import visible_to  # desk → workflow → notifications → here
     dossier = await dossier_by_code(code)
     if dossier is None:
         return None
