@@ -152,7 +152,7 @@ class DeskController(Controller):
         officer: NamedDependency[Officer],
         queue: Annotated[str, QueryParameter(name="hang", max_length=20)] = "",
         q: Annotated[str, QueryParameter(name="q", max_length=100)] = "",
-        page: Annotated[int, QueryParameter(name="trang", ge=1, le=100000)] = 1,
+        after: Annotated[str, QueryParameter(name="sau", max_length=200)] = "",
     ) -> Template:
         agency_id = desk.officer_agency(officer)
         roles = officer_roles(officer)
@@ -164,15 +164,14 @@ class DeskController(Controller):
         queue = queue if queue in desk.QUEUE_BY_KEY else default
         now = workflow.local_now()
         counts = await desk.queue_counts(agency_id, now)
-        result = await desk.list_queue(agency_id, queue, q, page, now, counts)
-        agency = await Agency.select(Agency.name).where(Agency.id == agency_id).first().run()
+        result = await desk.list_queue(agency_id, queue, q, after, now, counts)
         return render(
             request,
             "pages/desk/home.html",
             "partials/desk/queue.html",
             {
                 "officer": officer,
-                "agency_name": agency["name"],
+                "agency_name": await desk.agency_name(agency_id),
                 "queues": desk.QUEUES,
                 "counts": counts,
                 "queue": desk.QUEUE_BY_KEY[queue],

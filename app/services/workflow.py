@@ -17,7 +17,7 @@ from app.domain import dossier_parties as parties
 from app.domain.calendar import due_at
 from app.domain.dossier_codes import format_code, sequence_key
 from app.models import Agency, Dossier, DossierEvent, Officer
-from app.services import notifications, payments, sequences
+from app.services import notifications, payments, queue_index, sequences
 from app.services.calendar import OFFICE_HOURS, local_now, to_local, working_calendar
 
 
@@ -209,6 +209,7 @@ async def transition(
             .run()
         )
         after = {**row, **updates}
+        await queue_index.record(row, after)
         await notifications.on_transition(after, action)
     return after
 
