@@ -84,7 +84,7 @@ class PooledSQLiteEngine(SQLiteEngine):
     def __init__(self, path: str, timeout: float = 10, read_connections: int = 3) -> None:
         super().__init__(path=path, timeout=timeout)
         self.read_connections = read_connections
-        self._pool: _Pool | None = None
+        self._pools: dict[int, _Pool] = {}  # by id() of the event loop
 
     async def _open(self) -> aiosqlite.Connection:
         conn = aiosqlite.connect(**self.connection_kwargs)
@@ -102,12 +102,16 @@ class PooledSQLiteEngine(SQLiteEngine):
         return conn
 
     async def pool(self) -> _Pool:
+        """The connections of the running loop (a process normally has one; tests and
+        commands run several one after the other, or at once in threads)."""
         loop = asyncio.get_running_loop()
-        pool = self._pool
+        pool = self._pools.get(id(loop))
         if pool is None or pool.loop is not loop:
-            if pool is not None:  # its loop has ended (tests, CLI commands): let it go
-                await self._close(pool, optimize=False)
-            pool = self._pool = _Pool(loop, self.read_connections)
+            for key, old in list(self._pools.items()):
+                if old.loop.is_closed():  # its loop has ended: let its connections go
+                    del self._pools[key]
+                    await self._close(old, optimize=False)
+            pool = self._pools[id(loop)] = _Pool(loop, self.read_connections)
         return pool
 
     async def writer(self, pool: _Pool) -> aiosqlite.Connection:
@@ -169,8 +173,8 @@ class PooledSQLiteEngine(SQLiteEngine):
         await self.pool()
 
     async def close_connection_pool(self) -> None:
-        if self._pool is not None:
-            pool, self._pool = self._pool, None
+        pool = self._pools.pop(id(asyncio.get_running_loop()), None)
+        if pool is not None:
             await self._close(pool, optimize=True)
 
     async def _close(self, pool: _Pool, optimize: bool) -> None:
