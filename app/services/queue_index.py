@@ -306,9 +306,10 @@ async def rows_out_of_date() -> int:
 
     visible = _booleans(visible_rows_sql(), get_settings().is_postgres)
     cols = "dossier, agency, status, queue, clock, priority_rank, sort_at, submitted_at, due_at"
+    should = f"SELECT {cols} FROM ({visible}) v"
+    has = f"SELECT {cols} FROM dossier_agency"
     rows = await Dossier.raw(
-        f"SELECT COUNT(*) AS n FROM ((SELECT {cols} FROM ({visible}) v EXCEPT "
-        f"SELECT {cols} FROM dossier_agency) UNION ALL (SELECT {cols} FROM dossier_agency "
-        f"EXCEPT SELECT {cols} FROM ({visible}) w)) x"
+        f"SELECT (SELECT COUNT(*) FROM ({should} EXCEPT {has}) x) "
+        f"+ (SELECT COUNT(*) FROM ({has} EXCEPT {should}) y) AS n"
     ).run()
     return rows[0]["n"]
