@@ -120,3 +120,95 @@ async def test_queue_counts_match_the_rows_of_each_queue(demo_db):
                     break
                 cursor = page.next_cursor
             assert len(seen) == len(set(seen)) == counts[key], key
+
+
+NAMES = [
+    "Nguyễn Văn An",
+    "Nguyễn Thị Ánh",
+    "Trần Nguyên Hùng",
+    "Lê Thị Thu_Hà",
+    "Phạm 100% Đức",
+    'Đỗ "Bé" Nguyệt',
+    "Hoàng Anh",
+    "Vũ Thị Nguyên Anh",
+]
+FRAGMENTS = [
+    "nguyen",
+    "Nguyễn",
+    "NGUYEN VAN",
+    "anh",
+    "an",  # shorter than a trigram: the fallback
+    "thu_ha",
+    "_",
+    "100%",
+    "%",
+    '"be"',
+    "đức",
+    "yen",
+    "guy",
+    "zzz",
+    "T77-2612",  # a code fragment
+    "-0003",
+]
+
+
+async def test_name_and_code_fragments_find_what_a_substring_search_finds(demo_db, monkeypatch):
+    from app.domain.search import fold
+    from app.services import dossier_search, queue_pages
+
+    level = (await Agency.select(Agency.level).first().run())["level"]
+    suffix = secrets.token_hex(3)
+    agency = (await Agency.insert(Agency(code=f"S{suffix}", name="Đơn vị tìm", level=level)).run())[
+        0
+    ]["id"]
+    procedure = (await Procedure.select(Procedure.id).first().run())["id"]
+    expected_rows = []
+    for i in range(64):
+        name = NAMES[i % len(NAMES)]
+        code = f"000.00.32.T77-2612{i % 28 + 1:02d}-{i:04d}"
+        rows = await Dossier.insert(
+            Dossier(
+                reference=new_reference(secrets.randbelow),
+                procedure=procedure,
+                status=flow.Status.SUBMITTED.value,
+                receiving_agency=agency,
+                current_agency=agency,
+                resolving_agency=agency,
+                code=code,
+                applicant_name=name,
+                applicant_search=" ".join(fold(name).split()),
+                is_priority=i % 7 == 0,
+            )
+        ).run()
+        row = await Dossier.select().where(Dossier.id == rows[0]["id"]).first().run()
+        await queue_index.record(None, row)
+        expected_rows.append(row)
+
+    async def found(q: str) -> list[int]:
+        ids, cursor = [], None
+        while True:
+            page = await desk.list_queue(agency, "moi", q, cursor=cursor)
+            ids += [r["id"] for r in page.rows]
+            if page.next_cursor is None:
+                return ids
+            cursor = page.next_cursor
+
+    def expected(q: str) -> set[int]:
+        frag = dossier_search.fragment(q)
+        return {
+            r["id"]
+            for r in expected_rows
+            if frag.name in r["applicant_search"] or frag.code in (r["code"] or "")
+        }
+
+    for sparse_limit in (queue_pages.SEARCH_SPARSE_LIMIT, 2):  # index answer, then the walk
+        monkeypatch.setattr(queue_pages, "SEARCH_SPARSE_LIMIT", sparse_limit)
+        for q in FRAGMENTS:
+            ids = await found(q)
+            assert len(ids) == len(set(ids)), q
+            assert set(ids) == expected(q), (q, sparse_limit)
+    assert len(expected("nguyen")) > queue_pages.PAGE_SIZE  # it took more than one page
+    order = {r["id"]: (not r["is_priority"], r["created_at"], r["id"]) for r in expected_rows}
+    ids = await found("nguyen")
+    assert ids == sorted(ids, key=order.__getitem__)  # priority first, then oldest
+    assert expected("zzz") == set()
