@@ -1368,9 +1368,14 @@ def section_markdown(results: list[Backend], command: str, software: str, fp: st
         f"- Software: {software}",
         f"- App code fingerprint (app/, static/): {fp}",
         f"- Command: `{command}`",
-        "- Server: `motcua serve --workers N` (uvicorn), `MOTCUA_OUTBOX_WORKER=0`, "
-        "`MOTCUA_TRACKING_LOOKUPS_PER_ADDRESS=100000000` (every look-up is still counted in "
-        "`rate_limit`), PostgreSQL with the app's pool (`MOTCUA_DB_POOL=1`).",
+        "- Server: `uvicorn --factory bench.baseline_app:create_bench_app --workers N` (the app "
+        "as `motcua serve` runs it, plus `/_bench/thu-tuc-memory`: the catalogue template "
+        "rendered from memory, the **baseline** measured in the same process right before the "
+        "rows it is the ratio of), `MOTCUA_OUTBOX_WORKER=0`, "
+        "`MOTCUA_TRACKING_LOOKUPS_PER_ADDRESS=100000000` (every look-up comes from one address; "
+        "right factors write nothing, the mistakes counters are read on every look-up), "
+        "PostgreSQL with the app's pool (`MOTCUA_DB_POOL=1`). After each bulk load, "
+        "`motcua check-counts --repair` builds the desk index (timed under Data and setup).",
         "- Data: dossiers inserted with SQL by `bench/seed_dossiers.py` (status mix below, 4 demo "
         "agencies — Hòa Bình ≈ 30 % —, 27 demo procedures, open dossiers recent with due dates "
         "from 10 days ago to 12 days ahead, ~4.5 history rows each); PostgreSQL gets "
