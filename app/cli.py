@@ -165,6 +165,11 @@ def serve(args: argparse.Namespace) -> None:
     )
 
 
+def _add_check_counts(sub: argparse._SubParsersAction) -> None:
+    p_counts = sub.add_parser("check-counts", help="đối chiếu bộ đếm hàng đợi với số hồ sơ thực tế")
+    p_counts.add_argument("--repair", action="store_true", help="dựng lại nếu có sai lệch")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="motcua", description="Cổng dịch vụ công Một Cửa")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -201,8 +206,7 @@ def main(argv: list[str] | None = None) -> None:
     p_day.add_argument("--reason", required=True)
     p_day.add_argument("--source", default="", help="văn bản thông báo")
     sub.add_parser("rebuild-statistics", help="tính lại số liệu thống kê từ lịch sử hồ sơ")
-    p_counts = sub.add_parser("check-counts", help="đối chiếu bộ đếm hàng đợi với số hồ sơ thực tế")
-    p_counts.add_argument("--repair", action="store_true", help="dựng lại nếu có sai lệch")
+    _add_check_counts(sub)
     args = parser.parse_args(argv)
     if args.command == "serve":
         serve(args)
