@@ -937,6 +937,7 @@ def bench_backend(key: str, args: argparse.Namespace) -> Backend:
                     clients,
                     [],
                     script,
+                    phase="tracking",  # its ratio is to the tracking server's baseline
                 )
             )
 
