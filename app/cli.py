@@ -117,6 +117,24 @@ async def rebuild_statistics() -> None:
     print(f"Đã tính lại thống kê của {count} hồ sơ trong {time.perf_counter() - started:.1f} giây.")
 
 
+async def check_counts(repair: bool) -> None:
+    """Compare the desk's counters and visibility rows with a full recount of the dossiers."""
+    from app.services import queue_index
+
+    mismatches = await queue_index.recount()
+    stale = await queue_index.rows_out_of_date()
+    for m in mismatches:
+        print(f"  - {m.counter} cơ quan {m.agency} {m.key}: bộ đếm {m.counted}, đếm lại {m.actual}")
+    if not mismatches and not stale:
+        print("Bộ đếm và bảng hiển thị hồ sơ khớp với dữ liệu hồ sơ.")
+        return
+    print(f"{len(mismatches)} bộ đếm lệch, {stale} dòng hiển thị lệch.")
+    if not repair:
+        raise SystemExit(1)
+    await queue_index.rebuild()
+    print("Đã dựng lại bộ đếm, bảng hiển thị và chỉ mục tìm kiếm.")
+
+
 def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -140,6 +158,11 @@ def serve(args: argparse.Namespace) -> None:
         log_config=log_config(),
         proxy_headers=False,  # X-Forwarded-For is read by the app, from trusted proxies only
     )
+
+
+def _add_check_counts(sub: argparse._SubParsersAction) -> None:
+    p_counts = sub.add_parser("check-counts", help="đối chiếu bộ đếm hàng đợi với số hồ sơ thực tế")
+    p_counts.add_argument("--repair", action="store_true", help="dựng lại nếu có sai lệch")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -178,6 +201,7 @@ def main(argv: list[str] | None = None) -> None:
     p_day.add_argument("--reason", required=True)
     p_day.add_argument("--source", default="", help="văn bản thông báo")
     sub.add_parser("rebuild-statistics", help="tính lại số liệu thống kê từ lịch sử hồ sơ")
+    _add_check_counts(sub)
     args = parser.parse_args(argv)
     if args.command == "serve":
         serve(args)
@@ -191,6 +215,8 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(create_officer_command(args))
     elif args.command == "rebuild-statistics":
         asyncio.run(rebuild_statistics())
+    elif args.command == "check-counts":
+        asyncio.run(check_counts(args.repair))
     elif args.command == "import-catalogue":
         asyncio.run(import_catalogue_file(args.file, args.effective_on or date.today()))
 

@@ -1,7 +1,11 @@
-"""Database engine selection and SQLite tuning."""
+"""The database engine (one per process) and write transactions.
+
+``DB`` lives here; ``app.piccolo_conf`` only re-exports it for Piccolo's tools, so importing
+either module never imports the other one back."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 from piccolo.engine.base import Engine
@@ -15,11 +19,15 @@ def make_engine() -> Engine:
         from piccolo.engine.postgres import PostgresEngine
 
         return PostgresEngine(config={"dsn": settings.database_url})
-    from piccolo.engine.sqlite import SQLiteEngine
+    from app.sqlite_engine import PooledSQLiteEngine
 
     path = settings.sqlite_path
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SQLiteEngine(path=str(path), timeout=10)
+    readers = int(os.environ.get("MOTCUA_SQLITE_READERS", "3"))
+    return PooledSQLiteEngine(path=str(path), timeout=10, read_connections=max(1, readers))
+
+
+DB = make_engine()
 
 
 def enable_sqlite_wal() -> None:
@@ -35,8 +43,6 @@ def write_transaction():
     """A transaction that will write. On SQLite it starts IMMEDIATE: it takes the write lock at
     once and waits for it (busy timeout) instead of failing with "database is locked" when two
     transactions that both read first try to write."""
-    from app.piccolo_conf import DB
-
     if get_settings().is_postgres:
         return DB.transaction()
     from piccolo.engine.sqlite import TransactionType

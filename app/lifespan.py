@@ -35,7 +35,7 @@ async def database(app: Litestar) -> AsyncIterator[None]:
     from app.piccolo_conf import DB
 
     settings = get_settings()
-    pool = settings.is_postgres and settings.db_pool
+    pool = settings.db_pool if settings.is_postgres else True  # SQLite: closes, optimizes
     if pool:
         await DB.start_connection_pool()
     workers = _workers()

@@ -1,9 +1,9 @@
-"""Piccolo configuration: the engine follows MOTCUA_DATABASE_URL."""
+"""Piccolo configuration: the engine follows MOTCUA_DATABASE_URL (see app/db.py)."""
 
 from piccolo.conf.apps import AppRegistry
 
-from app.db import make_engine
+from app.db import DB
 
-DB = make_engine()
+__all__ = ["APP_REGISTRY", "DB"]
 
 APP_REGISTRY = AppRegistry(apps=["app.piccolo_app"])

@@ -60,6 +60,7 @@ async def replay(spec: dict[str, Any]) -> dict[str, Any]:
             t0 = time.perf_counter()
             await original(DB, QueryString("SELECT 1"))
             trivial.append((time.perf_counter() - t0) * 1000)
+        stock = await stock_engine_ms(settings)
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
         out = []
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
@@ -114,12 +115,30 @@ async def replay(spec: dict[str, Any]) -> dict[str, Any]:
         return {
             "repeat": spec["repeat"],
             "trivial_statement_ms": sorted(trivial)[len(trivial) // 2],
+            "trivial_statement_ms_stock": stock,
             "pages": out,
         }
     finally:
         engine_class.run_querystring = original  # type: ignore[method-assign]
         if pool:
             await DB.close_connection_pool()
+
+
+async def stock_engine_ms(settings: Any) -> float | None:
+    """The same trivial statement through Piccolo's own SQLiteEngine (a connection per
+    statement), on the same file: the "before" of app/sqlite_engine.py. None on PostgreSQL."""
+    if settings.is_postgres:
+        return None
+    from piccolo.engine.sqlite import SQLiteEngine
+    from piccolo.querystring import QueryString
+
+    engine = SQLiteEngine(path=str(settings.sqlite_path), timeout=10)
+    times = []
+    for _ in range(30):
+        t0 = time.perf_counter()
+        await engine.run_querystring(QueryString("SELECT 1"))
+        times.append((time.perf_counter() - t0) * 1000)
+    return sorted(times)[len(times) // 2]
 
 
 async def explain(sql: str, args: list[Any]) -> list[str]:

@@ -23,6 +23,7 @@ from app.models.feedback import (
 from app.models.messaging import Outbox
 from app.models.mfa import MfaRequirement, OfficerTotp, RecoveryCode
 from app.models.payment import Payment, PaymentCallback
+from app.models.queue_index import DossierAgency, DueCount, QueueCount
 from app.models.statistics import StatisticDay, StatisticDossier, StatisticState
 
 TABLES = [
@@ -49,6 +50,9 @@ TABLES = [
     DossierEvent,
     DossierSequence,
     CalendarDay,
+    DossierAgency,
+    QueueCount,
+    DueCount,
     Payment,
     PaymentCallback,
     Feedback,
@@ -72,7 +76,9 @@ __all__ = [
     "Citizen",
     "Component",
     "Dossier",
+    "DossierAgency",
     "DossierEvent",
+    "DueCount",
     "DossierSequence",
     "FaqItem",
     "Feedback",
@@ -89,6 +95,7 @@ __all__ = [
     "Payment",
     "PaymentCallback",
     "Procedure",
+    "QueueCount",
     "ProcedureLevel",
     "ProcedureSector",
     "Rating",

@@ -115,7 +115,7 @@ class DeskController(Controller):
         officer: NamedDependency[Officer],
         queue: Annotated[str, QueryParameter(name="hang", max_length=20)] = "",
         q: Annotated[str, QueryParameter(name="q", max_length=100)] = "",
-        page: Annotated[int, QueryParameter(name="trang", ge=1, le=100000)] = 1,
+        after: Annotated[str, QueryParameter(name="sau", max_length=200)] = "",
     ) -> Template:
         agency_id = desk.officer_agency(officer)
         roles = officer_roles(officer)
@@ -127,7 +127,7 @@ class DeskController(Controller):
         queue = queue if queue in desk.QUEUE_BY_KEY else default
         now = workflow.local_now()
         counts = await desk.queue_counts(agency_id, now)
-        result = await desk.list_queue(agency_id, queue, q, page, now, counts)
+        result = await desk.list_queue(agency_id, queue, q, after, now, counts)
         return render(
             request,
             "pages/desk/home.html",

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from piccolo.columns.combination import Where
+from piccolo.columns.combination import Where, WhereRaw
 
 from app.domain.dossier_codes import is_valid_code, normalize_code, normalize_reference
 from app.domain.dossier_flow import Action, Role, Status
-from app.domain.search import fold
-from app.models import Dossier, Officer
-from app.services import workflow
+from app.models import Agency, Dossier, Officer
+from app.services import dossier_search, keyset, queue_index, queue_pages, workflow
 from app.services.calendar import local_now
 
 S = Status
 OPEN_CLOCK = [S.RECEIVED, S.IN_PROGRESS, S.AWAITING_APPROVAL, S.TRANSFERRED]
 DUE_SOON_HOURS = 48
-PAGE_SIZE = 25
+PAGE_SIZE = queue_pages.PAGE_SIZE
 
 
 @dataclass(frozen=True)
@@ -46,127 +46,140 @@ QUEUES = (
 QUEUE_BY_KEY = {q.key: q for q in QUEUES}
 
 
-def visible_to(agency_id: int) -> Where:
-    """An officer sees the dossiers received by, resolved by or currently at their agency."""
-    return (
-        (Dossier.receiving_agency == agency_id)
-        | (Dossier.current_agency == agency_id)
-        | (Dossier.resolving_agency == agency_id)
-    ) & (Dossier.status != S.DRAFT.value)
-
-
-def _queue_where(queue: Queue, now: datetime) -> Where:
-    where = Dossier.status.is_in([s.value for s in queue.statuses])
-    if queue.due == "soon":
-        where &= (Dossier.due_at >= now) & (Dossier.due_at < now + timedelta(hours=DUE_SOON_HOURS))
-    elif queue.due == "overdue":
-        where &= Dossier.due_at < now
-    return where
-
-
-# Each visible dossier counted once, by the first of its agency columns that names the agency:
-# three index-only scans (see the desk indexes in migrations/) instead of reading every row.
-STATUS_COUNTS_SQL = """
-SELECT status, COUNT(*) AS n FROM (
-    SELECT status FROM dossier WHERE receiving_agency = {}
-    UNION ALL
-    SELECT status FROM dossier WHERE current_agency = {}
-        AND (receiving_agency IS NULL OR receiving_agency <> {})
-    UNION ALL
-    SELECT status FROM dossier WHERE resolving_agency = {}
-        AND (receiving_agency IS NULL OR receiving_agency <> {})
-        AND (current_agency IS NULL OR current_agency <> {})
-) AS visible
-WHERE status <> {}
-GROUP BY status
-"""
+def visible_to(agency_id: int) -> WhereRaw:
+    """An officer sees the dossiers received by, resolved by or currently at their agency (never
+    a draft): one look-up in the unique index of ``dossier_agency`` (app/services/queue_index.py
+    keeps it), for a condition on ``dossier`` rows in any Piccolo query."""
+    return WhereRaw(
+        "EXISTS (SELECT 1 FROM dossier_agency va WHERE va.agency = {} AND va.dossier = dossier.id)",
+        agency_id,
+    )
 
 
 async def status_counts(agency_id: int) -> dict[str, int]:
-    """How many dossiers visible to the agency are in each status (drafts are nobody's yet)."""
-    rows = await Dossier.raw(STATUS_COUNTS_SQL, *[agency_id] * 6, S.DRAFT.value).run()
-    return {r["status"]: r["n"] for r in rows}
+    """How many dossiers visible to the agency are in each status (the counters)."""
+    rows = await Dossier.raw(
+        "SELECT status, n FROM queue_count WHERE agency = {} AND n <> 0", agency_id
+    ).run()
+    return {r["status"]: int(r["n"]) for r in rows}
 
 
 async def queue_counts(agency_id: int, now: datetime | None = None) -> dict[str, int]:
+    """Every queue's count in one statement, whatever the number of dossiers: the status
+    counters, and for the due queues whole hours of ``due_count`` plus the rows of the (at most
+    three) hours cut by ``now`` and ``now + DUE_SOON_HOURS``."""
     now = now or local_now()
-    by_status = await status_counts(agency_id)
+    soon = now + timedelta(hours=DUE_SOON_HOURS)
+    h_now, h_soon = queue_index.due_hour(now), queue_index.due_hour(soon)
+    rows = await Dossier.raw(
+        COUNTS_SQL,
+        *[agency_id],
+        *[agency_id, h_now],
+        *[agency_id, h_now, h_soon],
+        *[agency_id, True, _hour_start(h_now), now],
+        *[agency_id, True, now, _hour_start(h_now + 1)],
+        *[agency_id, True, _hour_start(h_soon), soon],
+    ).run()
+    parts = {r["k"]: int(r["n"] or 0) for r in rows if r["kind"] != "s"}
+    by_status = {r["k"]: int(r["n"]) for r in rows if r["kind"] == "s"}
     counts = {}
     for queue in QUEUES:
-        if queue.due:
-            counts[queue.key] = (
-                await Dossier.count().where(visible_to(agency_id) & _queue_where(queue, now)).run()
-            )
-        else:
-            counts[queue.key] = sum(by_status.get(s.value, 0) for s in queue.statuses)
+        counts[queue.key] = sum(by_status.get(s.value, 0) for s in queue.statuses)
+    counts["qua-han"] = parts["past"] + parts["now_before"]
+    counts["sap-den-han"] = parts["now_after"] + parts["mid"] + parts["soon_part"]
     return counts
+
+
+def _hour_start(hour: int) -> datetime:
+    return datetime.fromtimestamp(hour * 3600, UTC)
+
+
+_RANGE = "SELECT 'r', '{}', COUNT(*) FROM dossier_agency WHERE agency = {{}} AND clock = {{}} "
+COUNTS_SQL = (
+    "SELECT 's' AS kind, status AS k, n FROM queue_count WHERE agency = {} "
+    "UNION ALL SELECT 'h', 'past', COALESCE(SUM(n), 0) FROM due_count "
+    "WHERE agency = {} AND hour < {} "
+    "UNION ALL SELECT 'h', 'mid', COALESCE(SUM(n), 0) FROM due_count "
+    "WHERE agency = {} AND hour > {} AND hour < {} "
+    "UNION ALL " + _RANGE.format("now_before") + "AND due_at >= {} AND due_at < {} "
+    "UNION ALL " + _RANGE.format("now_after") + "AND due_at >= {} AND due_at < {} "
+    "UNION ALL " + _RANGE.format("soon_part") + "AND due_at >= {} AND due_at < {}"
+)
 
 
 @dataclass
 class QueuePage:
+    """One page: ``total`` is exact unless ``total_exact`` is False (a search with very many
+    matches: then it is a lower bound, queue_pages.SEARCH_COUNT_CAP); ``next_cursor`` opens the
+    next page (None on the last one); ``first`` says whether this is the first page."""
+
     rows: list[dict[str, Any]]
     total: int
-    page: int
-    pages: int
+    next_cursor: str | None
+    first: bool
+    total_exact: bool = True
 
 
-def search_where(text: str) -> Where:
+def search_where(text: str) -> Where | WhereRaw:
     """A whole dossier code or draft reference is looked up through its unique index; anything
-    else is a fragment of a code or of the applicant's name (diacritics ignored)."""
+    else is a fragment of a code or of the applicant's name (diacritics ignored), found through
+    the trigram index (app/services/dossier_search.py)."""
     code = normalize_code(text)
     if is_valid_code(code):
         return Dossier.code == code
     reference = normalize_reference(text)
     if reference is not None:
         return Dossier.reference == reference
-    return Dossier.code.like(f"%{code}%") | Dossier.applicant_search.like(f"%{fold(text)}%")
+    sql, args = dossier_search.match_condition(dossier_search.fragment(text))
+    return WhereRaw(sql, *args)
 
 
 async def list_queue(
     agency_id: int,
     queue_key: str,
     q: str = "",
-    page: int = 1,
+    cursor: str | None = None,
     now: datetime | None = None,
     counts: dict[str, int] | None = None,
 ) -> QueuePage:
-    """One page of a queue, or of the search results. ``counts`` from :func:`queue_counts`
-    (same ``now``) saves counting the queue a second time."""
+    """One page of a queue, or of the search results, after ``cursor`` (keyset pagination, see
+    app/services/keyset.py). ``counts`` from :func:`queue_counts` (same ``now``) gives the
+    queue's total without counting again."""
     now = now or local_now()
     queue = QUEUE_BY_KEY.get(queue_key, QUEUES[0])
-    where = visible_to(agency_id)
+    key = keyset.decode(cursor)
     if q.strip():
-        where &= search_where(q.strip())
+        plan, cap = await queue_pages.search_plan(q.strip())
+        total, exact = await queue_pages.count_rows(agency_id, plan, cap)
     else:
-        where &= _queue_where(queue, now)
-    if not q.strip() and counts is not None and queue.key in counts:
-        total = counts[queue.key]
-    else:
-        total = await Dossier.count().where(where).run()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    order = Dossier.due_at if queue.due or queue.key in ("dang-xu-ly",) else Dossier.submitted_at
-    rows = (
-        await Dossier.select(
-            Dossier.id,
-            Dossier.code,
-            Dossier.reference,
-            Dossier.status,
-            Dossier.applicant_name,
-            Dossier.due_at,
-            Dossier.submitted_at,
-            Dossier.channel,
-            Dossier.is_priority,
-            Dossier.procedure.name.as_alias("procedure_name"),
-        )
-        .where(where)
-        .order_by(Dossier.is_priority, ascending=False)
-        .order_by(order)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-        .run()
-    )
-    return QueuePage(rows, total, page, pages)
+        plan = queue_pages.queue_plan(queue, now, DUE_SOON_HOURS)
+        exact = True
+        if counts is not None and queue.key in counts:
+            total = counts[queue.key]
+        else:
+            total = (await queue_counts(agency_id, now))[queue.key]
+    rows = await queue_pages.page_rows(agency_id, plan, key)
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    after = keyset.encode(keyset.key_of(rows[-1])) if more else None
+    return QueuePage(rows, total, after, key is None, exact)
+
+
+_AGENCY_NAMES: dict[int, tuple[float, str]] = {}
+AGENCY_NAME_SECONDS = 60.0
+
+
+async def agency_name(agency_id: int) -> str:
+    """The agency's name for the desk's heading, kept a minute per process (renames are rare
+    and a stale heading harms nothing); saves a statement on every desk page."""
+    now = time.monotonic()
+    cached = _AGENCY_NAMES.get(agency_id)
+    if cached is not None and now - cached[0] < AGENCY_NAME_SECONDS:
+        return cached[1]
+    row = await Agency.select(Agency.name).where(Agency.id == agency_id).first().run()
+    name = row["name"] if row else ""
+    _AGENCY_NAMES[agency_id] = (now, name)
+    return name
 
 
 def officer_agency(officer: Officer) -> int:

@@ -88,3 +88,40 @@ async def give_back(limit: Limit, subject: str, now: float | None = None) -> Non
 async def purge_expired(now: datetime | None = None) -> None:
     """Delete the counters of windows that have ended (run by services/housekeeping)."""
     await RateLimit.delete().where(RateLimit.expires_at < (now or datetime.now(UTC))).run()
+
+
+async def peek_all(pairs: Sequence[tuple[Limit, str]], now: float | None = None) -> list[int]:
+    """The counts so far of every (limit, subject) in this window, in one read and no write."""
+    now = time.time() if now is None else now
+    keys = [_key(limit, subject, _window(limit, now)[0]) for limit, subject in pairs]
+    rows = await RateLimit.raw(
+        "SELECT key, count FROM rate_limit WHERE key IN (" + ", ".join("{}" for _ in keys) + ")",
+        *keys,
+    ).run()
+    found = {r["key"]: r["count"] for r in rows}
+    return [found.get(k, 0) for k in keys]
+
+
+def verdict_of(pairs: Sequence[tuple[Limit, str]], counts: Sequence[int], now: float) -> Verdict:
+    """Refused when any count has reached its limit (the next event would be over it)."""
+    waits = [
+        math.ceil(_window(limit, now)[1] - now)
+        for (limit, _), n in zip(pairs, counts, strict=True)
+        if n >= limit.max_hits
+    ]
+    return Verdict(not waits, max(waits, default=0))
+
+
+async def hit_many(pairs: Sequence[tuple[Limit, str]], now: float | None = None) -> None:
+    """Count one event against every (limit, subject) in one statement."""
+    now = time.time() if now is None else now
+    rows: list = []
+    for limit, subject in pairs:
+        number, ends = _window(limit, now)
+        rows += [_key(limit, subject, number), datetime.fromtimestamp(ends, UTC)]
+    await RateLimit.raw(
+        "INSERT INTO rate_limit (key, count, expires_at) VALUES "
+        + ", ".join("({}, 1, {})" for _ in pairs)
+        + " ON CONFLICT (key) DO UPDATE SET count = rate_limit.count + 1",
+        *rows,
+    ).run()

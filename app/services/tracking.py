@@ -10,6 +10,7 @@ answer, so codes cannot be enumerated.
 from __future__ import annotations
 
 import hmac
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,8 +21,10 @@ from app.domain.fees import FEE_STATUS_LABELS, FeeStatus
 from app.domain.text import ascii_digits
 from app.models import Dossier, DossierEvent
 from app.services import rate_limit
+from app.services.key_locks import KeyLocks
 from app.settings import get_settings
 
+# Mistakes (a wrong code or a wrong factor) per address; a right answer costs nothing.
 LOOKUP_PER_ADDRESS = rate_limit.Limit(
     "track-address", get_settings().tracking_lookups_per_address, 15 * 60
 )
@@ -30,6 +33,7 @@ LOOKUP_PER_ADDRESS = rate_limit.Limit(
 # citizen's own account keep working either way.
 FACTORS_PER_CODE_AND_ADDRESS = rate_limit.Limit("track-code-address", 10, 24 * 3600)
 FACTORS_PER_CODE = rate_limit.Limit("track-code", 100, 24 * 3600)
+_LOCKS = KeyLocks()
 PUBLIC_ACTIONS = flow.CITIZEN_VISIBLE_ACTIONS
 # How the public timeline names a step when the desk's verb would mislead a reader.
 PUBLIC_EVENT_LABELS = {flow.Action.SUPPLY.value: "Cơ quan đã nhận giấy tờ bổ sung"}
@@ -122,11 +126,28 @@ async def _public(row: dict[str, Any]) -> PublicDossier:
     )
 
 
+ROW_COLUMNS = (
+    Dossier.id,
+    Dossier.code,
+    Dossier.status,
+    Dossier.status_note,
+    Dossier.applicant_name,
+    Dossier.applicant_phone,
+    Dossier.applicant_id_number,
+    Dossier.submitted_at,
+    Dossier.due_at,
+    Dossier.missing_items,
+    Dossier.rules,
+    Dossier.fee_status,
+    Dossier.fee_amount_vnd,
+    Dossier.delivery_method,
+    Dossier.delivery_info,
+)
+
+
 async def _row(code: str) -> dict[str, Any] | None:
     return (
-        await Dossier.select(
-            Dossier.all_columns(), Dossier.procedure.name.as_alias("procedure_name")
-        )
+        await Dossier.select(*ROW_COLUMNS, Dossier.procedure.name.as_alias("procedure_name"))
         .where(Dossier.code == code)
         .output(load_json=True)
         .first()
@@ -135,22 +156,35 @@ async def _row(code: str) -> dict[str, Any] | None:
 
 
 async def look_up(code: str, factor: str, address: str) -> PublicDossier | None:
-    """The public view, or None when the code or the factor is wrong (the same answer)."""
-    verdict = await rate_limit.hit(LOOKUP_PER_ADDRESS, address)
-    if not verdict.allowed:
-        raise TooManyLookups(verdict.retry_after)
+    """The public view, or None when the code or the factor is wrong (the same answer).
+
+    Three statements and no write when the factor is right: one read of the mistakes counted
+    so far (per address, per code from this address, per code), the dossier, its history. A
+    wrong code or factor is counted against all three limits in one statement. The read, the
+    comparison and the count of one code or address run one at a time in a process
+    (:mod:`app.services.key_locks`), so a burst cannot all read "no mistakes yet"; across
+    processes the counters are shared in the database and a burst split over N processes gets
+    at most N - 1 comparisons past a limit."""
     code = normalize_code(code)
     factor = "".join(ch for ch in ascii_digits(factor) if ch in "0123456789")
-    pairs = [(FACTORS_PER_CODE_AND_ADDRESS, f"{code}@{address}"), (FACTORS_PER_CODE, code)]
-    counted = await rate_limit.hit_all(pairs)
-    if not counted.allowed:
-        raise TooManyLookups(counted.retry_after)
-    row = await _row(code)
-    expected = expected_factor(row) if row else "0000-no-dossier"
-    if row is None or not expected or not hmac.compare_digest(expected, factor):
-        return None
-    await rate_limit.reset(FACTORS_PER_CODE_AND_ADDRESS, f"{code}@{address}")
-    await rate_limit.give_back(FACTORS_PER_CODE, code)
+    pairs = [
+        (LOOKUP_PER_ADDRESS, address),
+        (FACTORS_PER_CODE_AND_ADDRESS, f"{code}@{address}"),
+        (FACTORS_PER_CODE, code),
+    ]
+    async with _LOCKS.hold(f"address:{address}", f"code:{code}"):
+        now = time.time()
+        counts = await rate_limit.peek_all(pairs, now)
+        verdict = rate_limit.verdict_of(pairs, counts, now)
+        if not verdict.allowed:
+            raise TooManyLookups(verdict.retry_after)
+        row = await _row(code)
+        expected = expected_factor(row) if row else "0000-no-dossier"
+        if row is None or not expected or not hmac.compare_digest(expected, factor):
+            await rate_limit.hit_many(pairs, now)
+            return None
+        if counts[1]:  # the owner got it right after a typo: their address starts afresh
+            await rate_limit.reset(FACTORS_PER_CODE_AND_ADDRESS, f"{code}@{address}", now)
     return await _public(row)
 
 

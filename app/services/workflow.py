@@ -20,7 +20,7 @@ from app.domain.calendar import due_at
 from app.domain.dossier_codes import format_code, sequence_key
 from app.domain.fees import Channel, FeeQuote, FeeStatus, amount_due
 from app.models import Agency, Dossier, DossierEvent, Officer
-from app.services import notifications, sequences
+from app.services import notifications, queue_index, sequences
 from app.services.calendar import OFFICE_HOURS, local_now, to_local, working_calendar
 
 
@@ -170,6 +170,7 @@ async def transition(
             await along()
         await _append_event(dossier_id, row, decision, actor, now, updates)
         after = {**row, **updates}
+        await queue_index.record(row, after)
         if decision.notifies:
             await notifications.on_transition(after, action)
     return after

@@ -7,7 +7,7 @@ from app.domain.dossier_codes import new_reference
 from app.domain.dossier_flow import Status
 from app.domain.search import fold
 from app.models import Agency, AgencyLevel, Dossier, Procedure
-from app.services import desk
+from app.services import desk, queue_index
 
 
 async def _agency(level_id: int) -> int:
@@ -21,7 +21,8 @@ async def _agency(level_id: int) -> int:
 async def _dossier(
     procedure_id: int, status: Status, receiving, current, resolving, **columns
 ) -> None:
-    await Dossier.insert(
+    """A dossier written straight into the table, indexed as a transition would index it."""
+    rows = await Dossier.insert(
         Dossier(
             reference=columns.pop("reference", secrets.token_hex(6).upper()),
             procedure=procedure_id,
@@ -32,6 +33,8 @@ async def _dossier(
             **columns,
         )
     ).run()
+    row = await Dossier.select().where(Dossier.id == rows[0]["id"]).first().run()
+    await queue_index.record(None, row)
 
 
 async def test_each_visible_dossier_is_counted_once_whatever_agency_column_names_it(demo_db):

@@ -35,22 +35,45 @@ async def test_a_wrong_code_and_a_wrong_factor_get_the_same_answer(client):
     assert strip(wrong_factor.text) == strip(wrong_code.text)
 
 
-async def test_lookups_are_rate_limited_per_address(demo_db):
+async def test_mistakes_are_rate_limited_per_address_and_right_answers_cost_nothing(demo_db):
     address = "198.51.100.9"
     dossier = await submitted_dossier("0904000003", "track3@example.com")
+    code = dossier["code"]
     try:
-        for _ in range(tracking.LOOKUP_PER_ADDRESS.max_hits):
-            assert await tracking.look_up(dossier["code"], "0003", address) is not None
+        for _ in range(tracking.LOOKUP_PER_ADDRESS.max_hits + 5):  # right answers: no limit
+            assert await tracking.look_up(code, "0003", address) is not None
+        for i in range(tracking.LOOKUP_PER_ADDRESS.max_hits):  # wrong codes: each counted
+            assert await tracking.look_up(code[:-4] + f"{9000 + i}", "0003", address) is None
         try:
-            await tracking.look_up(dossier["code"], "0003", address)
+            await tracking.look_up(code, "0003", address)
         except tracking.TooManyLookups as exc:
             assert exc.retry_after > 0
         else:
             raise AssertionError("the limit did not hold")
-        assert await tracking.look_up(dossier["code"], "0003", "198.51.100.10") is not None
+        assert await tracking.look_up(code, "0003", "198.51.100.10") is not None
     finally:
         await rate_limit.reset(tracking.LOOKUP_PER_ADDRESS, address)
         await rate_limit.reset(tracking.LOOKUP_PER_ADDRESS, "198.51.100.10")
+
+
+async def test_a_right_look_up_writes_nothing_and_reads_three_times(demo_db, monkeypatch):
+    dossier = await submitted_dossier("0904000013", "track13@example.com")
+    from app.db import DB
+
+    statements: list[str] = []
+    original = type(DB).run_querystring
+
+    async def spy(engine, querystring, *args, **kwargs):
+        statements.append(querystring.compile_string(engine_type=engine.engine_type)[0])
+        return await original(engine, querystring, *args, **kwargs)
+
+    monkeypatch.setattr(type(DB), "run_querystring", spy)
+    assert await tracking.look_up(dossier["code"], "0013", "198.51.100.13") is not None
+    assert len(statements) == 3
+    assert all(s.lstrip().upper().startswith("SELECT") for s in statements)
+    statements.clear()
+    assert await tracking.look_up(dossier["code"], "1300", "198.51.100.13") is None
+    assert [s for s in statements if s.lstrip().upper().startswith("INSERT")]  # counted
 
 
 async def test_guessing_one_code_locks_only_the_guessing_address(demo_db):
