@@ -5,7 +5,6 @@ either module never imports the other one back."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 
 from piccolo.engine.base import Engine
@@ -23,8 +22,7 @@ def make_engine() -> Engine:
 
     path = settings.sqlite_path
     path.parent.mkdir(parents=True, exist_ok=True)
-    readers = int(os.environ.get("MOTCUA_SQLITE_READERS", "3"))
-    return PooledSQLiteEngine(path=str(path), timeout=10, read_connections=max(1, readers))
+    return PooledSQLiteEngine(path=str(path), timeout=10, read_connections=settings.sqlite_readers)
 
 
 DB = make_engine()

@@ -35,6 +35,7 @@ class Settings:
     port: int
     workers: int
     db_pool: bool
+    sqlite_readers: int
     catalogue_cache_seconds: float
     portal_name: str
     hotline: str
@@ -165,6 +166,7 @@ def get_settings() -> Settings:
         port=int(env("MOTCUA_PORT", "8000")),
         workers=int(env("MOTCUA_WORKERS", "2")),
         db_pool=env("MOTCUA_DB_POOL", "1") != "0",
+        sqlite_readers=max(1, int(env("MOTCUA_SQLITE_READERS", "3"))),
         catalogue_cache_seconds=float(env("MOTCUA_CATALOGUE_CACHE_SECONDS", "1")),
         portal_name=env("MOTCUA_PORTAL_NAME", "Cổng dịch vụ công Một Cửa"),
         hotline=env("MOTCUA_HOTLINE", "1900 1234"),

@@ -206,6 +206,7 @@ async def answer_follow_up(agency_id: int, rating_id: int, leader_id: int, answe
 async def dossier_at_agency(code: str, agency_id: int) -> dict[str, Any] | None:
     """The dossier with this code if the agency's officers may see it, else None."""
     from app.services.desk import visible_to  # desk → workflow → notifications → here
+
     dossier = await dossier_by_code(code)
     if dossier is None:
         return None
