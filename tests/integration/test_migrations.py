@@ -18,6 +18,13 @@ def test_a_migrated_database_has_every_column_of_every_model_and_no_other(demo_d
             table, column = name.split(".", 1)
             found.setdefault(table, set()).add(column)
     found.pop("migration", None)  # Piccolo's own record of what ran
+    # SQLite's FTS5 index of names and codes (app/services/dossier_search.py): a virtual table and
+    # the shadow tables SQLite keeps for it, created by a hand-written migration, not a model.
+    fts = {t for t in found if t == "dossier_search" or t.startswith("dossier_search_")}
+    if fts:
+        assert found.pop("dossier_search") == {"name", "code"}
+        for shadow in fts - {"dossier_search"}:
+            found.pop(shadow)
     expected = {
         table._meta.tablename: {c._meta.db_column_name for c in table._meta.columns}
         for table in TABLES
