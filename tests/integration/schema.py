@@ -22,7 +22,12 @@ def sqlite_schema(path: str) -> list[str]:
     conn = sqlite3.connect(path)
     try:
         lines = []
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        # sqlite_stat1 and the like are SQLite's own (ANALYZE, PRAGMA optimize), not the schema's
+        tables = [
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            if not r[0].startswith("sqlite_")
+        ]
         for table in tables:
             for _, name, kind, notnull, default, pk in conn.execute(
                 f'PRAGMA table_info("{table}")'
