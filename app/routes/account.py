@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -12,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from app.models import Citizen
 from app.routes._guards import client_address, current_citizen
-from app.services import accounts, places
+from app.services import accounts, login, places
 from app.services.calendar import local_now
 from app.services.sessions import COOKIE, close_session, open_session
 from app.settings import CSRF_COOKIE, get_settings
@@ -27,25 +28,52 @@ def _safe_next(value: str | None) -> str:
     return "/ho-so"
 
 
-def _session_cookie(token: str) -> Cookie:
+def _session_cookie(token: str, lifetime: timedelta | None = None) -> Cookie:
+    seconds = lifetime.total_seconds() if lifetime else get_settings().session_hours * 3600
     return Cookie(
         key=COOKIE,
         value=token,
         httponly=True,
         samesite="lax",
         secure=get_settings().base_url.startswith("https"),
-        max_age=get_settings().session_hours * 3600,
+        max_age=int(seconds),
         path="/",
     )
 
 
-def logged_in_redirect(path: str, token: str) -> Response:
+def logged_in_redirect(path: str, token: str, lifetime: timedelta | None = None) -> Response:
     """The answer to a successful login: the new session cookie, and the CSRF cookie removed
     so the next page issues a fresh token (a token known before login is worth nothing after)."""
     response = Redirect(path, status_code=303)
-    response.cookies.append(_session_cookie(token))
+    response.cookies.append(_session_cookie(token, lifetime))
     response.delete_cookie(CSRF_COOKIE, path="/")
     return response
+
+
+OFFICER_PATHS = {
+    login.Step.CODE: "/mot-cua/dang-nhap/ma-xac-thuc",
+    login.Step.SETUP: "/mot-cua/bao-mat?bat-buoc=1",
+}
+
+
+def started_response(started: login.Started, next_path: str = "/ho-so") -> Response:
+    """Where a login goes next, for both audiences: the code or security page for an officer
+    when the second factor says so, else the account's landing page."""
+    if started.landing == "citizen":
+        path = next_path
+    else:
+        path = OFFICER_PATHS.get(started.step) or (
+            "/quan-tri" if started.landing == "admin" else "/mot-cua"
+        )
+    return logged_in_redirect(path, started.token, started.lifetime)
+
+
+def login_client(request: Request) -> login.Client:
+    return login.Client(
+        client_address(request),
+        request.headers.get("user-agent", ""),
+        request.cookies.get(COOKIE, ""),
+    )
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -100,21 +128,17 @@ class AccountController(Controller):
         form = await _form(request)
         next_path = _safe_next(form.get("tiep"))
         try:
-            citizen = await accounts.authenticate(
-                form.get("dinh_danh", ""), form.get("mat_khau", ""), client_address(request)
+            started = await login.log_in(
+                "citizen",
+                form.get("dinh_danh", ""),
+                form.get("mat_khau", ""),
+                login_client(request),
             )
         except accounts.FormErrors as exc:
             values = {"dinh_danh": form.get("dinh_danh", "")}
             context = {"values": values, "errors": exc.errors, "next": next_path}
             return _page("login", context, exc.status_code)
-        token = await open_session(
-            "citizen",
-            citizen.id,
-            client_address(request),
-            request.headers.get("user-agent", ""),
-            old_token=request.cookies.get(COOKIE, ""),
-        )
-        return logged_in_redirect(next_path, token)
+        return started_response(started, next_path)
 
     @post("/dang-xuat", name="account.logout")
     async def logout(self, request: Request) -> Response:

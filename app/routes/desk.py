@@ -16,11 +16,10 @@ from litestar.response import Redirect, Template
 from app.domain import dossier_flow as flow
 from app.domain.forms import Field, FieldType
 from app.models import Agency, Dossier, Officer
-from app.routes._guards import client_address, current_officer
+from app.routes._guards import current_officer
 from app.routes._render import render
-from app.routes.account import _form
+from app.routes.account import _form, login_client, started_response
 from app.routes.citizen import attachment_response
-from app.routes.mfa import after_password
 from app.routes.payments import fee_receipt_response
 from app.services import (
     delivery,
@@ -30,6 +29,7 @@ from app.services import (
     fee_receipts,
     feedback_desk,
     intake,
+    login,
     outbox,
     payments,
     reconciliation,
@@ -40,7 +40,7 @@ from app.services.accounts import FormErrors
 from app.services.catalogue import get_catalogue
 from app.services.dossier_view import load_dossier
 from app.services.files import UploadRefused, store_upload
-from app.services.officers import authenticate_officer, officer_roles
+from app.services.officers import officer_roles
 from app.services.receipts import receipt_data
 
 OFFICER = {"officer": Provide(current_officer, sync_to_thread=False)}
@@ -131,8 +131,11 @@ class DeskController(Controller):
     async def login(self, request: Request) -> Response:
         form = await _form(request)
         try:
-            officer = await authenticate_officer(
-                form.get("ten_dang_nhap", ""), form.get("mat_khau", ""), client_address(request)
+            started = await login.log_in(
+                "officer",
+                form.get("ten_dang_nhap", ""),
+                form.get("mat_khau", ""),
+                login_client(request),
             )
         except FormErrors as exc:
             return Template(
@@ -143,7 +146,7 @@ class DeskController(Controller):
                 },
                 status_code=exc.status_code,
             )
-        return await after_password(request, officer)
+        return started_response(started)
 
     @get("/", name="desk.home", dependencies=OFFICER)
     async def home(

@@ -1,4 +1,4 @@
-"""Citizen accounts: registration, login with rate limits and rehash, password reset."""
+"""Citizen accounts: registration, password reset, profile (login is ``services.login``)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from app.db import write_transaction
 from app.domain import forms
 from app.domain.accounts import Identifier, parse_identifier, password_problem
 from app.models import Citizen, PasswordReset
-from app.services import login_limits, outbox, places, rate_limit
-from app.services.passwords import burn_time, hash_password, verify_password
+from app.services import outbox, places, rate_limit
+from app.services.passwords import burn_time, hash_password
 from app.services.sessions import close_all_sessions
 from app.settings import get_settings
 
@@ -38,7 +38,7 @@ class FormErrors(Exception):
     status_code: int = 422
 
 
-def _where(identifier: Identifier) -> Where:
+def identifier_where(identifier: Identifier) -> Where:
     column = Citizen.email if identifier.kind == "email" else Citizen.phone
     return column == identifier.value
 
@@ -62,7 +62,11 @@ async def register(
         errors["mat_khau"] = problem
     elif password != confirm:
         errors["nhap_lai"] = "Mật khẩu nhập lại không khớp"
-    if not errors and identifier and await Citizen.exists().where(_where(identifier)).run():
+    if (
+        not errors
+        and identifier
+        and await Citizen.exists().where(identifier_where(identifier)).run()
+    ):
         await burn_time(password)  # as long as the hash a new account costs
         errors["dinh_danh"] = (
             "Số điện thoại hoặc e-mail này đã có tài khoản. Hãy đăng nhập hoặc lấy lại mật khẩu."
@@ -79,46 +83,6 @@ async def register(
     return citizen
 
 
-async def authenticate(login: str, password: str, address: str) -> Citizen:
-    """The citizen for these credentials; the attempt is counted before the password is hashed.
-
-    The phone number and the e-mail of one account share its counter (the key is the account)."""
-    identifier = parse_identifier(login)
-    citizen = None
-    if identifier is not None:
-        citizen = await Citizen.objects().where(_where(identifier)).first().run()
-    account_key = f"citizen:{citizen.id}" if citizen else f"login:{_fold(login)}"
-    try:
-        await login_limits.admit(account_key, address)
-    except login_limits.TooManyAttempts as exc:
-        raise FormErrors(
-            {
-                "_": "Bạn đã đăng nhập sai quá nhiều lần. "
-                f"Vui lòng thử lại sau {exc.minutes} phút hoặc lấy lại mật khẩu."
-            },
-            status_code=429,
-        ) from exc
-    if citizen is None:
-        await burn_time(password)
-        ok, needs_rehash = False, False
-    else:
-        ok, needs_rehash = await verify_password(citizen.password_hash, password)
-    if not ok:
-        raise FormErrors({"_": "Số điện thoại/e-mail hoặc mật khẩu không đúng"}, status_code=401)
-    assert citizen is not None
-    values: dict = {Citizen.last_login_at: datetime.now(UTC)}
-    if needs_rehash:
-        values[Citizen.password_hash] = await hash_password(password)
-    await Citizen.update(values).where(Citizen.id == citizen.id).run()
-    await login_limits.succeeded(account_key, address)
-    return citizen
-
-
-def _fold(login: str) -> str:
-    identifier = parse_identifier(login)
-    return identifier.value if identifier else login.strip().lower()[:100]
-
-
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -133,7 +97,7 @@ async def request_reset(login: str, address: str, link_base: str) -> None:
     identifier = parse_identifier(login)
     if identifier is None:
         raise FormErrors({"dinh_danh": "Nhập số điện thoại hoặc e-mail đã đăng ký"})
-    citizen = await Citizen.objects().where(_where(identifier)).first().run()
+    citizen = await Citizen.objects().where(identifier_where(identifier)).first().run()
     token = secrets.token_urlsafe(32)
     if citizen is None or not citizen.email:
         _digest(token)  # the same answer, and about the same work, as for a real account

@@ -7,6 +7,7 @@ from litestar.testing import AsyncTestClient
 from app.main import create_app
 from app.models import Citizen, Outbox, WebSession
 from app.services import accounts, login_limits, rate_limit
+from app.services import login as login_service
 from app.services.passwords import hasher
 from app.services.sessions import COOKIE
 from tests.integration.helpers import login, post_form, register
@@ -99,14 +100,16 @@ async def test_login_is_rate_limited_per_address(demo_db):
     try:
         for i in range(login_limits.PER_ADDRESS.max_hits):
             with pytest.raises(accounts.FormErrors) as err:
-                await accounts.authenticate(f"09020{i:05d}", "sai mat khau", address)
+                await login_service.authenticate(
+                    "citizen", f"09020{i:05d}", "sai mat khau", address
+                )
             assert err.value.status_code == 401
         with pytest.raises(accounts.FormErrors) as err:
-            await accounts.authenticate("0902099999", "sai mat khau", address)
+            await login_service.authenticate("citizen", "0902099999", "sai mat khau", address)
         assert err.value.status_code == 429
         # another address is not affected
         with pytest.raises(accounts.FormErrors) as err:
-            await accounts.authenticate("0902099999", "sai mat khau", "203.0.113.8")
+            await login_service.authenticate("citizen", "0902099999", "sai mat khau", "203.0.113.8")
         assert err.value.status_code == 401
     finally:
         await rate_limit.reset(login_limits.PER_ADDRESS, address)
