@@ -81,8 +81,15 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: v for k, v in data.items() if isinstance(v, str)}
 
 
-def _page(name: str, context: dict[str, Any], status_code: int = 200) -> Template:
-    return Template(f"pages/account/{name}.html", context=context, status_code=status_code)
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _page(
+    name: str, context: dict[str, Any], status_code: int = 200, headers: dict | None = None
+) -> Template:
+    return Template(
+        f"pages/account/{name}.html", context=context, status_code=status_code, headers=headers
+    )
 
 
 def _link_base(request: Request) -> str:
@@ -226,6 +233,24 @@ class AccountController(Controller):
         except accounts.FormErrors as exc:
             return _page("profile", _profile_context(citizen, form, exc.errors), exc.status_code)
         return Redirect("/tai-khoan?da_luu=1", status_code=303)
+
+    @get("/tai-khoan/mat-khau", name="account.password", dependencies=CITIZEN)
+    async def password_form(self, citizen: NamedDependency[Citizen]) -> Template:
+        return _page("password", {"errors": {}}, headers=NO_STORE)
+
+    @post("/tai-khoan/mat-khau", name="account.password.save", dependencies=CITIZEN)
+    async def change_password(
+        self, request: Request, citizen: NamedDependency[Citizen]
+    ) -> Response:
+        form = await _form(request)
+        change = login.PasswordChange(
+            form.get("mat_khau_cu", ""), form.get("mat_khau", ""), form.get("nhap_lai", "")
+        )
+        try:
+            await login.change_password(citizen, change, login_client(request))
+        except accounts.FormErrors as exc:
+            return _page("password", {"errors": exc.errors}, exc.status_code, NO_STORE)
+        return Redirect("/tai-khoan?doi_mat_khau=1", status_code=303)
 
     @get("/tai-khoan/xa", name="account.wards")
     async def ward_options(

@@ -18,13 +18,13 @@ from typing import Any
 from piccolo.table import Table
 
 from app.domain import mfa as mfa_rules
-from app.domain.accounts import officer_landing, parse_identifier
+from app.domain.accounts import officer_landing, parse_identifier, password_problem
 from app.models import Citizen, Officer
 from app.services import login_limits, mfa
 from app.services.accounts import FormErrors, identifier_where
 from app.services.officers import officer_roles
 from app.services.passwords import burn_time, hash_password, verify_password
-from app.services.sessions import open_session, read_session
+from app.services.sessions import close_other_sessions, open_session, read_session
 from app.settings import get_settings
 
 PENDING = "mfa"  # a session kind that is not a login: the password was right, the code not yet
@@ -104,13 +104,9 @@ async def check_password(table: type[Table], account: Any, password: str) -> boo
         await burn_time(password)
         return False
     ok, needs_rehash = await verify_password(account.password_hash, password)
-    values: dict = {}
     if ok and needs_rehash:
-        values[table.password_hash] = await hash_password(password)
-    if ok and table is Citizen:
-        values[Citizen.last_login_at] = datetime.now(UTC)
-    if values:
-        await table.update(values).where(table.id == account.id).run()
+        new_hash = await hash_password(password)
+        await table.update({table.password_hash: new_hash}).where(table.id == account.id).run()
     return ok
 
 
@@ -121,6 +117,9 @@ async def authenticate(kind: str, login: str, password: str, address: str) -> An
     table = Officer if kind == "officer" else Citizen
     if not await check_password(table, account, password):
         raise FormErrors({"_": WRONG[kind]}, 401)
+    if table is Citizen:
+        now = datetime.now(UTC)
+        await Citizen.update({Citizen.last_login_at: now}).where(Citizen.id == account.id).run()
     await login_limits.succeeded(account_key, address)
     return account
 
@@ -175,3 +174,34 @@ async def _open(
 
 def _lifetime() -> timedelta:
     return timedelta(hours=get_settings().session_hours)
+
+
+@dataclass(frozen=True)
+class PasswordChange:
+    current: str
+    new: str
+    confirm: str
+
+
+async def change_password(citizen: Citizen, change: PasswordChange, client: Client) -> None:
+    """A citizen's new password: the current one is checked like a login (counted first, per
+    account and address), the new one meets the registration rules, and every other session of
+    the account ends. Every problem comes back at once, keyed by field."""
+    account_key = f"password-change:citizen:{citizen.id}"
+    await admit("citizen", account_key, client.address)
+    errors: dict[str, str] = {}
+    if not await check_password(Citizen, citizen, change.current):
+        errors["mat_khau_cu"] = "Mật khẩu hiện tại không đúng"
+    problem = password_problem(change.new, citizen.email or citizen.phone or "")
+    if problem:
+        errors["mat_khau"] = problem
+    elif change.new != change.confirm:
+        errors["nhap_lai"] = "Mật khẩu nhập lại không khớp"
+    elif change.new == change.current and "mat_khau_cu" not in errors:
+        errors["mat_khau"] = "Mật khẩu mới cần khác mật khẩu hiện tại"
+    if errors:
+        raise FormErrors(errors, 401 if "mat_khau_cu" in errors else 422)
+    new_hash = await hash_password(change.new)
+    await Citizen.update({Citizen.password_hash: new_hash}).where(Citizen.id == citizen.id).run()
+    await close_other_sessions("citizen", citizen.id, client.old_token)
+    await login_limits.succeeded(account_key, client.address)
