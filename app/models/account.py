@@ -48,6 +48,20 @@ class PasswordReset(Table, tablename="password_reset"):
     used_at = Timestamptz(null=True, default=None)
 
 
+class PendingRegistration(Table, tablename="pending_registration"):
+    """A registration waiting for its confirmation link: the account exists only once the
+    owner of the phone number or e-mail opens it (so registering reveals no account)."""
+
+    token_hash = Varchar(length=64, unique=True)
+    kind = Varchar(length=5)  # email | phone
+    identifier = Varchar(length=limits.EMAIL, index=True)
+    full_name = Varchar(length=limits.PERSON_NAME)
+    password_hash = Varchar(length=255)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+
+
 class RateLimit(Table, tablename="rate_limit"):
     """Fixed-window counters shared by every worker: key = purpose:subject:window."""
 

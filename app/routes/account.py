@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from app.models import Citizen
 from app.routes._guards import client_address, current_citizen
-from app.services import accounts, login, places
+from app.services import accounts, login, places, registration
 from app.services.calendar import local_now
 from app.services.sessions import COOKIE, close_session, open_session
 from app.settings import CSRF_COOKIE, get_settings
@@ -82,6 +82,8 @@ async def _form(request: Request) -> dict[str, str]:
 
 
 NO_STORE = {"Cache-Control": "no-store"}
+# Pages opened from a link that carries a secret: never cached, never sent on as a referrer.
+PRIVATE_LINK = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 def _page(
@@ -105,23 +107,42 @@ class AccountController(Controller):
         return _page("register", {"values": {}, "errors": {}})
 
     @post("/dang-ky", name="account.register.submit")
-    async def register(self, request: Request) -> Response:
+    async def register(self, request: Request) -> Template:
         form = await _form(request)
         try:
-            citizen = await accounts.register(
+            await registration.start(
                 form.get("ho_ten", ""),
                 form.get("dinh_danh", ""),
                 form.get("mat_khau", ""),
                 form.get("nhap_lai", ""),
                 client_address(request),
+                _link_base(request),
             )
         except accounts.FormErrors as exc:
             values = {k: v for k, v in form.items() if not k.startswith("mat_khau")}
+            values.pop("nhap_lai", None)
             return _page("register", {"values": values, "errors": exc.errors}, exc.status_code)
-        token = await open_session(
-            "citizen", citizen.id, client_address(request), request.headers.get("user-agent", "")
+        sent_to = " ".join(form.get("dinh_danh", "").split())
+        return _page("register", {"values": {}, "errors": {}, "sent_to": sent_to})
+
+    @get("/dang-ky/xac-nhan/{token:str}", name="account.register.confirm")
+    async def confirm_form(self, token: FromPath[str]) -> Template:
+        valid = await registration.is_valid(token)
+        context = {"token": token, "errors": {}, "valid": valid}
+        return _page("confirm", context, 200 if valid else 410, PRIVATE_LINK)
+
+    @post("/dang-ky/xac-nhan/{token:str}", name="account.register.confirm.submit")
+    async def confirm(self, request: Request, token: FromPath[str]) -> Response:
+        try:
+            citizen = await registration.confirm(token)
+        except accounts.FormErrors as exc:
+            context = {"token": token, "errors": exc.errors, "valid": False}
+            return _page("confirm", context, exc.status_code, PRIVATE_LINK)
+        client = login_client(request)
+        session = await open_session(
+            "citizen", citizen.id, client.address, client.user_agent, client.old_token
         )
-        return logged_in_redirect("/tai-khoan?moi=1", token)
+        return logged_in_redirect("/tai-khoan?moi=1", session)
 
     @get("/dang-nhap", name="account.login")
     async def login_form(self, request: Request) -> Template:

@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime, timedelta
 from piccolo.columns.combination import Where
 
 from app.db import write_transaction
-from app.domain import forms
+from app.domain import forms, limits
 from app.domain.accounts import Identifier, parse_identifier, password_problem
 from app.models import Citizen, PasswordReset
 from app.services import outbox, places, rate_limit
-from app.services.passwords import burn_time, hash_password
+from app.services.passwords import hash_password
 from app.services.sessions import close_all_sessions
 from app.settings import get_settings
 
@@ -43,17 +43,23 @@ def identifier_where(identifier: Identifier) -> Where:
     return column == identifier.value
 
 
-async def register(
-    full_name: str, login: str, password: str, confirm: str, address: str = ""
-) -> Citizen:
-    if address and not (await rate_limit.hit(REGISTER_PER_ADDRESS, address)).allowed:
-        raise FormErrors({"_": "Có quá nhiều đăng ký từ địa chỉ này. Vui lòng thử lại sau."}, 429)
+@dataclass(frozen=True)
+class Registration:
+    """A registration form that passed its checks (nothing here says whether it is taken)."""
+
+    full_name: str
+    identifier: Identifier
+    password: str
+
+
+def check_registration(full_name: str, login: str, password: str, confirm: str) -> Registration:
+    """The form's own checks, every problem at once keyed by field (FormErrors)."""
     errors: dict[str, str] = {}
     full_name = " ".join(full_name.split())
     if not full_name:
         errors["ho_ten"] = "Vui lòng nhập họ và tên"
-    elif len(full_name) > 120:
-        errors["ho_ten"] = "Họ và tên dài tối đa 120 ký tự"
+    elif len(full_name) > limits.PERSON_NAME:
+        errors["ho_ten"] = f"Họ và tên dài tối đa {limits.PERSON_NAME} ký tự"
     identifier = parse_identifier(login)
     if identifier is None:
         errors["dinh_danh"] = "Nhập số điện thoại di động (10 số) hoặc địa chỉ e-mail hợp lệ"
@@ -62,22 +68,31 @@ async def register(
         errors["mat_khau"] = problem
     elif password != confirm:
         errors["nhap_lai"] = "Mật khẩu nhập lại không khớp"
-    if (
-        not errors
-        and identifier
-        and await Citizen.exists().where(identifier_where(identifier)).run()
-    ):
-        await burn_time(password)  # as long as the hash a new account costs
-        errors["dinh_danh"] = (
-            "Số điện thoại hoặc e-mail này đã có tài khoản. Hãy đăng nhập hoặc lấy lại mật khẩu."
-        )
-    if errors:
+    if errors or identifier is None:
         raise FormErrors(errors)
-    assert identifier is not None
+    return Registration(full_name, identifier, password)
+
+
+async def admit_registration(address: str) -> None:
+    if address and not (await rate_limit.hit(REGISTER_PER_ADDRESS, address)).allowed:
+        raise FormErrors({"_": "Có quá nhiều đăng ký từ địa chỉ này. Vui lòng thử lại sau."}, 429)
+
+
+async def register(
+    full_name: str, login: str, password: str, confirm: str, address: str = ""
+) -> Citizen:
+    """An account created at once, without a confirmation link (tests and tools; the public
+    page goes through ``services.registration``). A taken identifier is refused."""
+    await admit_registration(address)
+    form = check_registration(full_name, login, password, confirm)
+    if await Citizen.exists().where(identifier_where(form.identifier)).run():
+        raise FormErrors({"dinh_danh": "Số điện thoại hoặc e-mail này đã có tài khoản."})
+    return await create_citizen(form.full_name, form.identifier, await hash_password(password))
+
+
+async def create_citizen(full_name: str, identifier: Identifier, password_hash: str) -> Citizen:
     citizen = Citizen(
-        full_name=full_name,
-        password_hash=await hash_password(password),
-        **{identifier.kind: identifier.value},
+        full_name=full_name, password_hash=password_hash, **{identifier.kind: identifier.value}
     )
     await citizen.save().run()
     return citizen
