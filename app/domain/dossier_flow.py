@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from app.domain import limits
+
 
 class Status(StrEnum):
     DRAFT = "draft"
@@ -437,6 +439,8 @@ def decide(
     note = note.strip()
     if row.needs_note and not note:
         raise Refused(f"Vui lòng nhập {NOTE_LABELS[action]}.")
+    if len(note) > limits.NOTE:
+        raise Refused(f"Nội dung ghi chú dài quá {limits.NOTE} ký tự; vui lòng viết ngắn hơn.")
     if row.needs_new_due_on:
         if new_due_on is None:
             raise Refused("Vui lòng chọn ngày hẹn trả kết quả mới.")

@@ -20,7 +20,7 @@ class Citizen(Table, tablename="citizen"):
     date_of_birth = Date(null=True, default=None)
     province_code = Integer(null=True, default=None)
     ward_code = Integer(null=True, default=None)
-    street = Varchar(length=255, default="")
+    street = Varchar(length=limits.ADDRESS, default="")
     notify_email = Boolean(default=True)
     notify_sms = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())

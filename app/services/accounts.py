@@ -216,8 +216,10 @@ async def update_profile(citizen: Citizen, data: ProfileInput, today: date) -> N
     """Validate and save the profile; every problem comes back at once, keyed by field."""
     errors: dict[str, str] = {}
     name = " ".join(data.full_name.split())
+    street = " ".join(data.street.split())
     if not name:
         errors["ho_ten"] = "Vui lòng nhập họ và tên"
+    errors |= limits.too_long({"ho_ten": name, "dia_chi": street}, limits.FORM_FIELDS)
     birth = forms.parse_date(data.date_of_birth) if data.date_of_birth.strip() else None
     if data.date_of_birth.strip() and (birth is None or birth > today or birth.year < 1900):
         errors["ngay_sinh"] = "Ngày sinh không hợp lệ"
@@ -274,7 +276,7 @@ async def update_profile(citizen: Citizen, data: ProfileInput, today: date) -> N
                 Citizen.email: email,
                 Citizen.province_code: province,
                 Citizen.ward_code: ward,
-                Citizen.street: " ".join(data.street.split())[:255],
+                Citizen.street: street,
                 Citizen.notify_email: data.notify_email,
                 Citizen.notify_sms: data.notify_sms,
             }
