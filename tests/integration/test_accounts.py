@@ -209,3 +209,13 @@ async def test_registrations_are_rate_limited_per_address(demo_db, monkeypatch):
         assert err.value.status_code == 429
     finally:
         await rate_limit.reset(accounts.REGISTER_PER_ADDRESS, address)
+
+
+async def test_a_profile_value_past_its_declared_length_is_refused_and_kept(fresh_client):
+    await register(fresh_client, "dai.qua@example.com")
+    name, street = "Nguyễn " + "A" * 120, "Số " + "9" * 260
+    data = {"ho_ten": name, "thu_dien_tu": "dai.qua@example.com", "dia_chi": street}
+    r = await post_form(fresh_client, "/tai-khoan", data, token_from="/tai-khoan")
+    assert r.status_code == 422
+    assert "Dài quá 120 ký tự" in r.text and "Dài quá 255 ký tự" in r.text
+    assert f'value="{name}"' in r.text and f'value="{street}"' in r.text

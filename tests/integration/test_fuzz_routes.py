@@ -410,7 +410,6 @@ async def test_no_route_answers_500_or_lacks_security_headers(people: Clients) -
             await _send(walk, "anonymous", sessions["anonymous"], "GET", "/khong-co-trang-nay")
     finally:
         await _forget_counters()
-    print("FUZZ-REQUESTS", walk.requests)
     assert walk.requests > 1000, walk.requests
     assert not walk.failures, f"{len(walk.failures)} of {walk.requests}:\n{walk.report()}"
 
