@@ -17,7 +17,8 @@ from PIL import Image
 from playwright.sync_api import Download, Locator, Page, expect
 from pypdf import PdfReader
 
-from e2e.support import type_address
+from e2e.support import run_async, type_address
+from tests.integration.helpers import confirmation_path
 
 DEMO_PASSWORD = "motcua-demo-2026"
 MARITAL_STATUS = "P04"  # "Cấp Giấy xác nhận tình trạng hôn nhân": a real multi-step form
@@ -152,11 +153,24 @@ class RegisterPage:
         return self
 
     def register(self, citizen: NewCitizen) -> None:
-        self.page.get_by_label(label("Họ và tên")).fill(citizen.full_name)
-        self.page.get_by_label(label("Số điện thoại di động hoặc e-mail")).fill(citizen.phone)
-        self.page.get_by_label(label("Mật khẩu")).fill(citizen.password)
-        self.page.get_by_label(label("Nhập lại mật khẩu")).fill(citizen.password)
+        """Fill the form, then open the link of the confirmation SMS (the portal's outbox: this
+        test server sends no SMS) and activate the account."""
+        self.fill(citizen.full_name, citizen.phone, citizen.password)
+        self.activate(run_async(confirmation_path(citizen.phone)))
+
+    def fill(self, full_name: str, login: str, password: str) -> None:
+        self.page.get_by_label(label("Họ và tên")).fill(full_name)
+        self.page.get_by_label(label("Số điện thoại di động hoặc e-mail")).fill(login)
+        self.page.get_by_label(label("Mật khẩu")).fill(password)
+        self.page.get_by_label(label("Nhập lại mật khẩu")).fill(password)
         self.page.get_by_role("button", name="Đăng ký").click()
+        expect(self.page.get_by_role("status")).to_contain_text("đã gửi liên kết xác nhận")
+
+    def activate(self, link_path: str | None) -> None:
+        """Open the confirmation link a person received and press "Kích hoạt tài khoản"."""
+        assert link_path, "no confirmation link was sent"
+        type_address(self.page, link_path)
+        self.page.get_by_role("button", name="Kích hoạt tài khoản").click()
         expect(self.page).to_have_url(re.compile(r"/tai-khoan\?moi=1$"))
         expect(self.page.get_by_role("button", name="Đăng xuất")).to_be_visible()
 

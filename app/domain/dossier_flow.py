@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from app.domain import limits
 from app.domain.dossier_changes import changes_for, event_data
 from app.domain.dossier_facts import (  # noqa: F401  (re-exported)
     EXTENSION_NOTICE_DAYS,
@@ -304,6 +305,8 @@ def _row_for(facts: DossierFacts, action: Action, role: Role) -> Transition:
 def _command_problem(row: Transition, facts: DossierFacts, command: Command) -> str | None:
     if row.needs_note and not command.note.strip():
         return f"Vui lòng nhập {NOTE_LABELS[command.action]}."
+    if len(command.note.strip()) > limits.NOTE:
+        return f"Nội dung ghi chú dài quá {limits.NOTE} ký tự; vui lòng viết ngắn hơn."
     if row.needs_new_due_on:
         if command.new_due_on is None:
             return "Vui lòng chọn ngày hẹn trả kết quả mới."

@@ -1,9 +1,10 @@
 """Which agency and which officer may take part in an action on a dossier.
 
 ``dossier_flow`` decides by status and role; these rules add who the officer works for: only
-the resolving agency halts or extends a dossier (a partner agency that received it for liên
-thông hands it back), a transfer needs a real other agency, and a dossier is assigned only to
-an active specialist of the assigning officer's own agency.
+the resolving agency assigns, approves, rejects, sends back for rework, halts or extends a
+dossier (a partner agency that received it for liên thông hands it back, whatever roles its
+officers hold), a transfer needs a real other agency, and a dossier is assigned only to an
+active specialist of the assigning officer's own agency.
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ from dataclasses import dataclass
 
 from app.domain.dossier_flow import Action, Role
 
-RESOLVING_ONLY = frozenset({Action.HALT, Action.EXTEND})
+# What only the resolving agency may do, and how the refusal names it.
+RESOLVING_ONLY = {
+    Action.ASSIGN: "phân công xử lý.",
+    Action.APPROVE: "phê duyệt.",
+    Action.REJECT: "từ chối giải quyết.",
+    Action.RETURN_FOR_REWORK: "trả lại để xử lý lại.",
+    Action.HALT: "dừng xử lý.",
+    Action.EXTEND: "xin lỗi và hẹn lại.",
+}
 
 
 @dataclass(frozen=True)
@@ -28,9 +37,7 @@ def agency_refusal(
 ) -> str | None:
     """Why an officer of ``officer_agency`` may not take ``action`` (Vietnamese), or None."""
     if action in RESOLVING_ONLY and resolving_agency not in (None, officer_agency):
-        return "Chỉ lãnh đạo cơ quan giải quyết hồ sơ mới được " + (
-            "dừng xử lý." if action is Action.HALT else "xin lỗi và hẹn lại."
-        )
+        return "Chỉ cơ quan giải quyết hồ sơ mới được " + RESOLVING_ONLY[action]
     return None
 
 

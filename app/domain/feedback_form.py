@@ -5,10 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.domain import limits
 from app.domain.accounts import normalize_mobile
 from app.domain.feedback_flow import Kind
 
-LIMITS = {"ho_ten": 120, "dia_chi": 255, "thu_dien_tu": 254, "tieu_de": 200, "noi_dung": 5000}
+LIMITS = {
+    "ho_ten": limits.PERSON_NAME,
+    "dia_chi": limits.ADDRESS,
+    "thu_dien_tu": limits.EMAIL,
+    "tieu_de": limits.FEEDBACK_SUBJECT,
+    "noi_dung": limits.FEEDBACK_BODY,
+}
 MAX_ATTACHMENTS = 3
 # The order of the fields on the page, so the error summary reads in the same order.
 FIELD_ORDER = (

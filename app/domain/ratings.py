@@ -13,9 +13,11 @@ from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 from typing import Any
 
+from app.domain import limits
+
 RATEABLE_STATUSES = frozenset({"returned", "rejected"})
-COMMENT_MAX = 2000
-ANSWER_MAX = 4000
+COMMENT_MAX = limits.RATING_COMMENT
+ANSWER_MAX = limits.LONG_ANSWER
 
 
 class Level(IntEnum):

@@ -1,6 +1,13 @@
 """Piccolo tables, one module per aggregate."""
 
-from app.models.account import Citizen, Officer, PasswordReset, RateLimit, WebSession
+from app.models.account import (
+    Citizen,
+    Officer,
+    PasswordReset,
+    PendingRegistration,
+    RateLimit,
+    WebSession,
+)
 from app.models.agency import Agency, AgencyLevel
 from app.models.catalogue import (
     CatalogueState,
@@ -40,6 +47,7 @@ TABLES = [
     Officer,
     WebSession,
     PasswordReset,
+    PendingRegistration,
     RateLimit,
     OfficerTotp,
     RecoveryCode,
@@ -92,6 +100,7 @@ __all__ = [
     "RecoveryCode",
     "Outbox",
     "PasswordReset",
+    "PendingRegistration",
     "Payment",
     "PaymentCallback",
     "Procedure",

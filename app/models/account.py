@@ -20,7 +20,7 @@ class Citizen(Table, tablename="citizen"):
     date_of_birth = Date(null=True, default=None)
     province_code = Integer(null=True, default=None)
     ward_code = Integer(null=True, default=None)
-    street = Varchar(length=255, default="")
+    street = Varchar(length=limits.ADDRESS, default="")
     notify_email = Boolean(default=True)
     notify_sms = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
@@ -44,6 +44,20 @@ class WebSession(Table, tablename="web_session"):
 class PasswordReset(Table, tablename="password_reset"):
     citizen = ForeignKey(references=Citizen, on_delete=OnDelete.cascade)
     token_hash = Varchar(length=64, unique=True)
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+
+
+class PendingRegistration(Table, tablename="pending_registration"):
+    """A registration waiting for its confirmation link: the account exists only once the
+    owner of the phone number or e-mail opens it (so registering reveals no account)."""
+
+    token_hash = Varchar(length=64, unique=True)
+    kind = Varchar(length=5)  # email | phone
+    identifier = Varchar(length=limits.EMAIL, index=True)
+    full_name = Varchar(length=limits.PERSON_NAME)
+    password_hash = Varchar(length=255)
+    created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     used_at = Timestamptz(null=True, default=None)
 

@@ -16,6 +16,7 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from app.domain import limits
 from app.models.account import Citizen, Officer
 from app.models.agency import Agency
 from app.models.catalogue import Procedure
@@ -30,11 +31,11 @@ class Feedback(Table, tablename="feedback"):
     category = Varchar(length=20, default="")  # Category, set by the officer
     status = Varchar(length=20, default="submitted", index=True)
     citizen = ForeignKey(references=Citizen, null=True, on_delete=OnDelete.set_null)
-    name = Varchar(length=120)
-    phone = Varchar(length=15)
-    email = Varchar(length=254, default="")
-    address = Varchar(length=255, default="")
-    subject = Varchar(length=200)
+    name = Varchar(length=limits.PERSON_NAME)
+    phone = Varchar(length=limits.PHONE)
+    email = Varchar(length=limits.EMAIL, default="")
+    address = Varchar(length=limits.ADDRESS, default="")
+    subject = Varchar(length=limits.FEEDBACK_SUBJECT)
     body = Text()
     agency = ForeignKey(references=Agency, on_delete=OnDelete.restrict, index=True)
     procedure = ForeignKey(references=Procedure, null=True, on_delete=OnDelete.set_null)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -13,7 +14,7 @@ from litestar.response import Redirect, Template
 from app.models import Citizen
 from app.routes._guards import citizen_only, client_address, current_citizen
 from app.routes._render import form_values
-from app.services import accounts, places
+from app.services import accounts, login, places, registration
 from app.services.calendar import local_now
 from app.services.sessions import COOKIE, close_session, open_session
 from app.settings import CSRF_COOKIE, get_settings
@@ -28,29 +29,65 @@ def _safe_next(value: str | None) -> str:
     return "/ho-so"
 
 
-def _session_cookie(token: str) -> Cookie:
+def _session_cookie(token: str, lifetime: timedelta | None = None) -> Cookie:
+    seconds = lifetime.total_seconds() if lifetime else get_settings().session_hours * 3600
     return Cookie(
         key=COOKIE,
         value=token,
         httponly=True,
         samesite="lax",
         secure=get_settings().base_url.startswith("https"),
-        max_age=get_settings().session_hours * 3600,
+        max_age=int(seconds),
         path="/",
     )
 
 
-def logged_in_redirect(path: str, token: str) -> Response:
+def logged_in_redirect(path: str, token: str, lifetime: timedelta | None = None) -> Response:
     """The answer to a successful login: the new session cookie, and the CSRF cookie removed
     so the next page issues a fresh token (a token known before login is worth nothing after)."""
     response = Redirect(path, status_code=303)
-    response.cookies.append(_session_cookie(token))
+    response.cookies.append(_session_cookie(token, lifetime))
     response.delete_cookie(CSRF_COOKIE, path="/")
     return response
 
 
-def _page(name: str, context: dict[str, Any], status_code: int = 200) -> Template:
-    return Template(f"pages/account/{name}.html", context=context, status_code=status_code)
+OFFICER_PATHS = {
+    login.Step.CODE: "/mot-cua/dang-nhap/ma-xac-thuc",
+    login.Step.SETUP: "/mot-cua/bao-mat?bat-buoc=1",
+}
+
+
+def started_response(started: login.Started, next_path: str = "/ho-so") -> Response:
+    """Where a login goes next, for both audiences: the code or security page for an officer
+    when the second factor says so, else the account's landing page."""
+    if started.landing == "citizen":
+        path = next_path
+    else:
+        path = OFFICER_PATHS.get(started.step) or (
+            "/quan-tri" if started.landing == "admin" else "/mot-cua"
+        )
+    return logged_in_redirect(path, started.token, started.lifetime)
+
+
+def login_client(request: Request) -> login.Client:
+    return login.Client(
+        client_address(request),
+        request.headers.get("user-agent", ""),
+        request.cookies.get(COOKIE, ""),
+    )
+
+
+NO_STORE = {"Cache-Control": "no-store"}
+# Pages opened from a link that carries a secret: never cached, never sent on as a referrer.
+PRIVATE_LINK = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+def _page(
+    name: str, context: dict[str, Any], status_code: int = 200, headers: dict | None = None
+) -> Template:
+    return Template(
+        f"pages/account/{name}.html", context=context, status_code=status_code, headers=headers
+    )
 
 
 def _link_base(request: Request) -> str:
@@ -66,23 +103,42 @@ class AccountController(Controller):
         return _page("register", {"values": {}, "errors": {}})
 
     @post("/dang-ky", name="account.register.submit")
-    async def register(self, request: Request) -> Response:
+    async def register(self, request: Request) -> Template:
         form = await form_values(request)
         try:
-            citizen = await accounts.register(
+            await registration.start(
                 form.get("ho_ten", ""),
                 form.get("dinh_danh", ""),
                 form.get("mat_khau", ""),
                 form.get("nhap_lai", ""),
                 client_address(request),
+                _link_base(request),
             )
         except accounts.FormErrors as exc:
             values = {k: v for k, v in form.items() if not k.startswith("mat_khau")}
+            values.pop("nhap_lai", None)
             return _page("register", {"values": values, "errors": exc.errors}, exc.status_code)
-        token = await open_session(
-            "citizen", citizen.id, client_address(request), request.headers.get("user-agent", "")
+        sent_to = " ".join(form.get("dinh_danh", "").split())
+        return _page("register", {"values": {}, "errors": {}, "sent_to": sent_to})
+
+    @get("/dang-ky/xac-nhan/{token:str}", name="account.register.confirm")
+    async def confirm_form(self, token: FromPath[str]) -> Template:
+        valid = await registration.is_valid(token)
+        context = {"token": token, "errors": {}, "valid": valid}
+        return _page("confirm", context, 200 if valid else 410, PRIVATE_LINK)
+
+    @post("/dang-ky/xac-nhan/{token:str}", name="account.register.confirm.submit")
+    async def confirm(self, request: Request, token: FromPath[str]) -> Response:
+        try:
+            citizen = await registration.confirm(token)
+        except accounts.FormErrors as exc:
+            context = {"token": token, "errors": exc.errors, "valid": False}
+            return _page("confirm", context, exc.status_code, PRIVATE_LINK)
+        client = login_client(request)
+        session = await open_session(
+            "citizen", citizen.id, client.address, client.user_agent, client.old_token
         )
-        return logged_in_redirect("/tai-khoan?moi=1", token)
+        return logged_in_redirect("/tai-khoan?moi=1", session)
 
     @get("/dang-nhap", name="account.login")
     async def login_form(self, request: Request) -> Template:
@@ -96,21 +152,17 @@ class AccountController(Controller):
         form = await form_values(request)
         next_path = _safe_next(form.get("tiep"))
         try:
-            citizen = await accounts.authenticate(
-                form.get("dinh_danh", ""), form.get("mat_khau", ""), client_address(request)
+            started = await login.log_in(
+                "citizen",
+                form.get("dinh_danh", ""),
+                form.get("mat_khau", ""),
+                login_client(request),
             )
         except accounts.FormErrors as exc:
             values = {"dinh_danh": form.get("dinh_danh", "")}
             context = {"values": values, "errors": exc.errors, "next": next_path}
             return _page("login", context, exc.status_code)
-        token = await open_session(
-            "citizen",
-            citizen.id,
-            client_address(request),
-            request.headers.get("user-agent", ""),
-            old_token=request.cookies.get(COOKIE, ""),
-        )
-        return logged_in_redirect(next_path, token)
+        return started_response(started, next_path)
 
     @post("/dang-xuat", name="account.logout")
     async def logout(self, request: Request) -> Response:
@@ -198,6 +250,31 @@ class AccountController(Controller):
         except accounts.FormErrors as exc:
             return _page("profile", _profile_context(citizen, form, exc.errors), exc.status_code)
         return Redirect("/tai-khoan?da_luu=1", status_code=303)
+
+    @get(
+        "/tai-khoan/mat-khau", name="account.password", dependencies=CITIZEN, guards=[citizen_only]
+    )
+    async def password_form(self, citizen: NamedDependency[Citizen]) -> Template:
+        return _page("password", {"errors": {}}, headers=NO_STORE)
+
+    @post(
+        "/tai-khoan/mat-khau",
+        name="account.password.save",
+        dependencies=CITIZEN,
+        guards=[citizen_only],
+    )
+    async def change_password(
+        self, request: Request, citizen: NamedDependency[Citizen]
+    ) -> Response:
+        form = await form_values(request)
+        change = login.PasswordChange(
+            form.get("mat_khau_cu", ""), form.get("mat_khau", ""), form.get("nhap_lai", "")
+        )
+        try:
+            await login.change_password(citizen, change, login_client(request))
+        except accounts.FormErrors as exc:
+            return _page("password", {"errors": exc.errors}, exc.status_code, NO_STORE)
+        return Redirect("/tai-khoan?doi_mat_khau=1", status_code=303)
 
     @get("/tai-khoan/xa", name="account.wards")
     async def ward_options(

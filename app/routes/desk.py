@@ -15,9 +15,9 @@ from litestar.response import Redirect, Template
 from app.domain import dossier_flow as flow
 from app.domain.forms import Field, FieldType
 from app.models import Officer
-from app.routes._guards import client_address, current_officer, officer_only, role_only
+from app.routes._guards import current_officer, officer_only, role_only
 from app.routes._render import dossier_attachment_response, form_values, pdf_response, render
-from app.routes.mfa import after_password
+from app.routes.account import login_client, started_response
 from app.routes.payments import fee_receipt_response
 from app.services import (
     delivery,
@@ -27,6 +27,7 @@ from app.services import (
     fee_receipts,
     feedback_desk,
     intake,
+    login,
     officers,
     outbox,
     payments,
@@ -40,7 +41,7 @@ from app.services.agencies import agency_name, other_agencies
 from app.services.catalogue import get_catalogue
 from app.services.dossier_view import desk_dossier_view
 from app.services.files import UploadRefused, store_upload
-from app.services.officers import authenticate_officer, officer_roles
+from app.services.officers import officer_roles
 from app.services.receipts import receipt_data
 
 OFFICER = {"officer": Provide(current_officer, sync_to_thread=False)}
@@ -94,8 +95,11 @@ class DeskController(Controller):
     async def login(self, request: Request) -> Response:
         form = await form_values(request)
         try:
-            officer = await authenticate_officer(
-                form.get("ten_dang_nhap", ""), form.get("mat_khau", ""), client_address(request)
+            started = await login.log_in(
+                "officer",
+                form.get("ten_dang_nhap", ""),
+                form.get("mat_khau", ""),
+                login_client(request),
             )
         except FormErrors as exc:
             return Template(
@@ -106,7 +110,7 @@ class DeskController(Controller):
                 },
                 status_code=exc.status_code,
             )
-        return await after_password(request, officer)
+        return started_response(started)
 
     @get("/", name="desk.home", dependencies=OFFICER, guards=[officer_only])
     async def home(

@@ -1,4 +1,4 @@
-"""Citizen accounts: registration, login with rate limits and rehash, password reset."""
+"""Citizen accounts: registration, password reset, profile (login is ``services.login``)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from datetime import UTC, date, datetime, timedelta
 from piccolo.columns.combination import Where
 
 from app.db import write_transaction
-from app.domain import forms
+from app.domain import forms, limits
 from app.domain.accounts import Identifier, parse_identifier, password_problem
 from app.models import Citizen, PasswordReset
-from app.services import login_limits, outbox, places, rate_limit
-from app.services.passwords import burn_time, hash_password, verify_password
+from app.services import outbox, places, rate_limit
+from app.services.passwords import hash_password
 from app.services.sessions import close_all_sessions
 from app.settings import get_settings
 
@@ -37,22 +37,28 @@ class FormErrors(Exception):
     status_code: int = 422
 
 
-def _where(identifier: Identifier) -> Where:
+def identifier_where(identifier: Identifier) -> Where:
     column = Citizen.email if identifier.kind == "email" else Citizen.phone
     return column == identifier.value
 
 
-async def register(
-    full_name: str, login: str, password: str, confirm: str, address: str = ""
-) -> Citizen:
-    if address and not (await rate_limit.hit(REGISTER_PER_ADDRESS, address)).allowed:
-        raise FormErrors({"_": "Có quá nhiều đăng ký từ địa chỉ này. Vui lòng thử lại sau."}, 429)
+@dataclass(frozen=True)
+class Registration:
+    """A registration form that passed its checks (nothing here says whether it is taken)."""
+
+    full_name: str
+    identifier: Identifier
+    password: str
+
+
+def check_registration(full_name: str, login: str, password: str, confirm: str) -> Registration:
+    """The form's own checks, every problem at once keyed by field (FormErrors)."""
     errors: dict[str, str] = {}
     full_name = " ".join(full_name.split())
     if not full_name:
         errors["ho_ten"] = "Vui lòng nhập họ và tên"
-    elif len(full_name) > 120:
-        errors["ho_ten"] = "Họ và tên dài tối đa 120 ký tự"
+    elif len(full_name) > limits.PERSON_NAME:
+        errors["ho_ten"] = f"Họ và tên dài tối đa {limits.PERSON_NAME} ký tự"
     identifier = parse_identifier(login)
     if identifier is None:
         errors["dinh_danh"] = "Nhập số điện thoại di động (10 số) hoặc địa chỉ e-mail hợp lệ"
@@ -61,61 +67,34 @@ async def register(
         errors["mat_khau"] = problem
     elif password != confirm:
         errors["nhap_lai"] = "Mật khẩu nhập lại không khớp"
-    if not errors and identifier and await Citizen.exists().where(_where(identifier)).run():
-        await burn_time(password)  # as long as the hash a new account costs
-        errors["dinh_danh"] = (
-            "Số điện thoại hoặc e-mail này đã có tài khoản. Hãy đăng nhập hoặc lấy lại mật khẩu."
-        )
-    if errors:
+    if errors or identifier is None:
         raise FormErrors(errors)
-    assert identifier is not None
+    return Registration(full_name, identifier, password)
+
+
+async def admit_registration(address: str) -> None:
+    if address and not (await rate_limit.hit(REGISTER_PER_ADDRESS, address)).allowed:
+        raise FormErrors({"_": "Có quá nhiều đăng ký từ địa chỉ này. Vui lòng thử lại sau."}, 429)
+
+
+async def register(
+    full_name: str, login: str, password: str, confirm: str, address: str = ""
+) -> Citizen:
+    """An account created at once, without a confirmation link (tests and tools; the public
+    page goes through ``services.registration``). A taken identifier is refused."""
+    await admit_registration(address)
+    form = check_registration(full_name, login, password, confirm)
+    if await Citizen.exists().where(identifier_where(form.identifier)).run():
+        raise FormErrors({"dinh_danh": "Số điện thoại hoặc e-mail này đã có tài khoản."})
+    return await create_citizen(form.full_name, form.identifier, await hash_password(password))
+
+
+async def create_citizen(full_name: str, identifier: Identifier, password_hash: str) -> Citizen:
     citizen = Citizen(
-        full_name=full_name,
-        password_hash=await hash_password(password),
-        **{identifier.kind: identifier.value},
+        full_name=full_name, password_hash=password_hash, **{identifier.kind: identifier.value}
     )
     await citizen.save().run()
     return citizen
-
-
-async def authenticate(login: str, password: str, address: str) -> Citizen:
-    """The citizen for these credentials; the attempt is counted before the password is hashed.
-
-    The phone number and the e-mail of one account share its counter (the key is the account)."""
-    identifier = parse_identifier(login)
-    citizen = None
-    if identifier is not None:
-        citizen = await Citizen.objects().where(_where(identifier)).first().run()
-    account_key = f"citizen:{citizen.id}" if citizen else f"login:{_fold(login)}"
-    try:
-        await login_limits.admit(account_key, address)
-    except login_limits.TooManyAttempts as exc:
-        raise FormErrors(
-            {
-                "_": "Bạn đã đăng nhập sai quá nhiều lần. "
-                f"Vui lòng thử lại sau {exc.minutes} phút hoặc lấy lại mật khẩu."
-            },
-            status_code=429,
-        ) from exc
-    if citizen is None:
-        await burn_time(password)
-        ok, needs_rehash = False, False
-    else:
-        ok, needs_rehash = await verify_password(citizen.password_hash, password)
-    if not ok:
-        raise FormErrors({"_": "Số điện thoại/e-mail hoặc mật khẩu không đúng"}, status_code=401)
-    assert citizen is not None
-    values: dict = {Citizen.last_login_at: datetime.now(UTC)}
-    if needs_rehash:
-        values[Citizen.password_hash] = await hash_password(password)
-    await Citizen.update(values).where(Citizen.id == citizen.id).run()
-    await login_limits.succeeded(account_key, address)
-    return citizen
-
-
-def _fold(login: str) -> str:
-    identifier = parse_identifier(login)
-    return identifier.value if identifier else login.strip().lower()[:100]
 
 
 def _digest(token: str) -> str:
@@ -132,7 +111,7 @@ async def request_reset(login: str, address: str, link_base: str) -> None:
     identifier = parse_identifier(login)
     if identifier is None:
         raise FormErrors({"dinh_danh": "Nhập số điện thoại hoặc e-mail đã đăng ký"})
-    citizen = await Citizen.objects().where(_where(identifier)).first().run()
+    citizen = await Citizen.objects().where(identifier_where(identifier)).first().run()
     token = secrets.token_urlsafe(32)
     if citizen is None or not citizen.email:
         _digest(token)  # the same answer, and about the same work, as for a real account
@@ -236,8 +215,10 @@ async def update_profile(citizen: Citizen, data: ProfileInput, today: date) -> N
     """Validate and save the profile; every problem comes back at once, keyed by field."""
     errors: dict[str, str] = {}
     name = " ".join(data.full_name.split())
+    street = " ".join(data.street.split())
     if not name:
         errors["ho_ten"] = "Vui lòng nhập họ và tên"
+    errors |= limits.too_long({"ho_ten": name, "dia_chi": street}, limits.FORM_FIELDS)
     birth = forms.parse_date(data.date_of_birth) if data.date_of_birth.strip() else None
     if data.date_of_birth.strip() and (birth is None or birth > today or birth.year < 1900):
         errors["ngay_sinh"] = "Ngày sinh không hợp lệ"
@@ -294,7 +275,7 @@ async def update_profile(citizen: Citizen, data: ProfileInput, today: date) -> N
                 Citizen.email: email,
                 Citizen.province_code: province,
                 Citizen.ward_code: ward,
-                Citizen.street: " ".join(data.street.split())[:255],
+                Citizen.street: street,
                 Citizen.notify_email: data.notify_email,
                 Citizen.notify_sms: data.notify_sms,
             }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.db import write_transaction
+from app.domain import limits
 from app.models import Agency, AgencyLevel
 
 
@@ -38,6 +39,10 @@ async def load_agencies(document: dict) -> tuple[int, int]:
                 raise AgencyDataInvalid(
                     f"cơ quan thứ {position}: cấp {row.get('level')!r} không có"
                 )
+            long = limits.too_long(row, limits.AGENCY_FIELDS)
+            if long:
+                field, message = next(iter(long.items()))
+                raise AgencyDataInvalid(f"cơ quan thứ {position}, trường {field!r}: {message}")
             parent = row.get("parent")
             if parent and parent not in codes:
                 raise AgencyDataInvalid(f"cơ quan thứ {position}: cơ quan cha {parent!r} không có")

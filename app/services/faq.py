@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.domain import limits
 from app.domain.search import fold
 from app.models import Agency, FaqItem, Feedback, Officer, Procedure, ProcedureLevel
 from app.services.desk import officer_agency
 
-QUESTION_MAX, ANSWER_MAX = 300, 4000
+QUESTION_MAX, ANSWER_MAX = limits.FAQ_QUESTION, limits.LONG_ANSWER
 
 
 class FaqRefused(Exception):

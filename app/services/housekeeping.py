@@ -1,7 +1,7 @@
 """Rows that only grow are deleted once they have expired, from each server process's loop.
 
-Rate-limit windows, ended sessions and expired password-reset links: none of them can decide
-anything after expiry, and keeping them would make every look-up slower over the years."""
+Rate-limit windows, ended sessions, expired password-reset and registration links: none of them
+can decide anything after expiry, and keeping them would make every look-up slower over the years."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import asyncio
 import logging
 from datetime import UTC, datetime
 
-from app.services import accounts, rate_limit, sessions
+from app.services import accounts, rate_limit, registration, sessions
 
 log = logging.getLogger("motcua.housekeeping")
 
@@ -20,6 +20,7 @@ async def purge_expired(now: datetime | None = None) -> None:
     await rate_limit.purge_expired(now)
     await sessions.purge_ended(now)
     await accounts.purge_expired_resets(now)
+    await registration.purge_expired(now)
 
 
 async def run_worker(poll_seconds: float) -> None:

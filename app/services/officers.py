@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from app.domain.accounts import password_problem
 from app.domain.dossier_flow import Role
 from app.models import Agency, Officer
-from app.services import login_limits
 from app.services.accounts import FormErrors
-from app.services.passwords import burn_time, hash_password, verify_password
+from app.services.passwords import hash_password
 from app.services.sessions import close_all_sessions
 
 OFFICER_ROLES = (Role.RECEPTIONIST, Role.SPECIALIST, Role.LEADER, Role.ADMINISTRATOR)
@@ -55,42 +54,6 @@ async def create_officer(data: OfficerInput) -> Officer:
         password_hash=await hash_password(data.password),
     )
     await officer.save().run()
-    return officer
-
-
-async def authenticate_officer(username: str, password: str, address: str) -> Officer:
-    """The active officer for these credentials; the attempt is counted before hashing."""
-    subject = username.strip().lower()[:60]
-    account_key = f"officer:{subject}"
-    try:
-        await login_limits.admit(account_key, address)
-    except login_limits.TooManyAttempts as exc:
-        raise FormErrors(
-            {"_": f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {exc.minutes} phút."}, 429
-        ) from exc
-    officer = (
-        await Officer.objects()
-        .where(
-            (Officer.username == subject) & (Officer.is_active == True)  # noqa: E712
-        )
-        .first()
-        .run()
-    )
-    if officer is None:
-        await burn_time(password)
-        ok, rehash = False, False
-    else:
-        ok, rehash = await verify_password(officer.password_hash, password)
-    if not ok:
-        raise FormErrors({"_": "Tên đăng nhập hoặc mật khẩu không đúng"}, 401)
-    assert officer is not None
-    if rehash:
-        await (
-            Officer.update({Officer.password_hash: await hash_password(password)})
-            .where(Officer.id == officer.id)
-            .run()
-        )
-    await login_limits.succeeded(account_key, address)
     return officer
 
 

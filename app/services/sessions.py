@@ -117,3 +117,16 @@ async def purge_ended(now: datetime | None = None) -> None:
             )
             .run()
         )
+
+
+async def close_other_sessions(account_kind: str, account_id: int, keep_token: str) -> None:
+    """End every session of the account but the one holding ``keep_token``."""
+    await (
+        WebSession.delete()
+        .where(
+            (WebSession.account_kind == account_kind)
+            & (WebSession.account_id == account_id)
+            & (WebSession.token_hash != _digest(keep_token))
+        )
+        .run()
+    )

@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import TestClient
 
 from app.main import create_app
-from app.services import accounts, login_limits, officers, rate_limit, tracking
+from app.services import accounts, login, login_limits, officers, rate_limit, tracking
 from tests.integration.builders import PROVINCE_CENTRE
 from tests.integration.builders_notifications import CITIZEN_PASSWORD, submitted_dossier
 from tests.integration.helpers import CSRF_RE
@@ -65,8 +65,8 @@ async def test_a_citizen_login_burst_evaluates_at_most_the_limit(
     citizen = await accounts.register(
         "Lê Văn Thử", "0908000001", CITIZEN_PASSWORD, CITIZEN_PASSWORD
     )
-    counted = Counted(accounts.verify_password)
-    monkeypatch.setattr(accounts, "verify_password", counted)
+    counted = Counted(login.verify_password)
+    monkeypatch.setattr(login, "verify_password", counted)
     guesses = [{"dinh_danh": "0908000001", "mat_khau": f"sai mat khau {i}"} for i in range(BURST)]
     right = {"dinh_danh": "0908000001", "mat_khau": CITIZEN_PASSWORD}
     answers = _burst([("POST", "/dang-nhap", g) for g in guesses])
@@ -87,8 +87,8 @@ async def test_an_officer_login_burst_evaluates_at_most_the_limit(
             "thu.dot", "Cán bộ Thử", PROVINCE_CENTRE, ("specialist",), "mat khau can bo 2026"
         )
     )
-    counted = Counted(officers.verify_password)
-    monkeypatch.setattr(officers, "verify_password", counted)
+    counted = Counted(login.verify_password)
+    monkeypatch.setattr(login, "verify_password", counted)
     guesses = [{"ten_dang_nhap": "thu.dot", "mat_khau": f"sai {i}"} for i in range(BURST)]
     right = {"ten_dang_nhap": "thu.dot", "mat_khau": "mat khau can bo 2026"}
     _burst([("POST", "/mot-cua/dang-nhap", g) for g in guesses])
@@ -118,8 +118,8 @@ async def test_the_owner_is_not_locked_out_by_a_stranger(demo_db, clean_address)
     await accounts.register("Lê Văn Chủ", "0908000003", CITIZEN_PASSWORD, CITIZEN_PASSWORD)
     for i in range(login_limits.TIERS[0].max_hits + 3):
         with pytest.raises(accounts.FormErrors):
-            await accounts.authenticate("0908000003", f"sai {i}", "198.51.100.66")
-    citizen = await accounts.authenticate("0908000003", CITIZEN_PASSWORD, "203.0.113.66")
+            await login.authenticate("citizen", "0908000003", f"sai {i}", "198.51.100.66")
+    citizen = await login.authenticate("citizen", "0908000003", CITIZEN_PASSWORD, "203.0.113.66")
     assert citizen.phone == "0908000003"
 
 
@@ -133,12 +133,12 @@ async def test_phone_and_email_of_one_account_share_one_counter(demo_db, clean_a
         .run()
     )
     for i in range(login_limits.TIERS[0].max_hits):
-        login = "0908000004" if i % 2 else "hai@example.com"
+        name = "0908000004" if i % 2 else "hai@example.com"
         with pytest.raises(accounts.FormErrors) as err:
-            await accounts.authenticate(login, f"sai {i}", "198.51.100.67")
+            await login.authenticate("citizen", name, f"sai {i}", "198.51.100.67")
         assert err.value.status_code == 401
     with pytest.raises(accounts.FormErrors) as err:
-        await accounts.authenticate("hai@example.com", CITIZEN_PASSWORD, "198.51.100.67")
+        await login.authenticate("citizen", "hai@example.com", CITIZEN_PASSWORD, "198.51.100.67")
     assert err.value.status_code == 429
 
 

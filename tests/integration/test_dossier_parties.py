@@ -3,7 +3,9 @@ target and the assignee (issue 13 item 6), and supplements refused without keepi
 
 import pytest
 
+from app.domain import dossier_flow as flow
 from app.models import Agency
+from app.services import workflow
 from tests.integration.builders import (
     HOA_BINH,
     TAN_LAP,
@@ -15,6 +17,7 @@ from tests.integration.builders import (
     officer_id,
     received_dossier,
 )
+from tests.integration.builders_payments import officer_actor
 
 HB_SPECIALIST, HB_LEADER = "xuly.hoabinh", "lanhdao.hoabinh"
 
@@ -65,14 +68,14 @@ async def test_a_partner_agency_hands_back_but_cannot_halt_or_extend(clients):
 
     partner = await clients.officer("lanhdao.tanlap")
     await refused(
-        partner, dossier.id, "halt", "Chỉ lãnh đạo cơ quan giải quyết", ghi_chu="Không rõ"
+        partner, dossier.id, "halt", "Chỉ cơ quan giải quyết hồ sơ mới được", ghi_chu="Không rõ"
     )
     due = (await dossier_by_id(dossier.id))["due_at"].date()
     await refused(
         partner,
         dossier.id,
         "extend",
-        "Chỉ lãnh đạo cơ quan giải quyết",
+        "Chỉ cơ quan giải quyết hồ sơ mới được",
         ghi_chu="Cần xác minh",
         ngay_hen_moi=due.replace(year=due.year + 1).isoformat(),
     )
@@ -151,3 +154,50 @@ async def test_files_supplied_when_asked_are_kept_with_the_supplement(clients):
     kept = await attachments_of(dossier.id)
     assert [a["field_key"] for a in kept[before:]] == ["bo_sung"]
     assert (await events_of(dossier.id))[-1]["action"] == "supply"
+
+
+async def _handed_back_to_approval(clients: Clients):
+    """Transferred to Tân Lập for liên thông, handed back, and sent for approval at Hòa Bình."""
+    _, dossier = await in_progress(clients)
+    specialist = await clients.officer(HB_SPECIALIST)
+    tan_lap = str(await agency_id(TAN_LAP))
+    assert (await desk_act(specialist, dossier.id, "transfer", co_quan=tan_lap)).status_code == 303
+    partner = await clients.officer("lanhdao.tanlap")
+    assert (await desk_act(partner, dossier.id, "transfer_back")).status_code == 303
+    response = await desk_act(specialist, dossier.id, "submit_for_approval", ghi_chu="Đủ điều kiện")
+    assert response.status_code == 303, response.text
+    return dossier
+
+
+@pytest.mark.parametrize(
+    ("action", "role", "fragment"),
+    [
+        (flow.Action.APPROVE, flow.Role.LEADER, "phê duyệt"),
+        (flow.Action.RETURN_FOR_REWORK, flow.Role.LEADER, "trả lại để xử lý lại"),
+    ],
+)
+async def test_a_partner_agency_leader_cannot_decide_on_a_dossier_it_received(
+    clients, action, role, fragment
+):
+    dossier = await _handed_back_to_approval(clients)
+    before = await dossier_by_id(dossier.id)
+    partner = await officer_actor("lanhdao.tanlap", role)
+    with pytest.raises(flow.Refused, match=fragment):
+        await workflow.transition(dossier.id, action, partner, note="Đồng ý")
+    assert (await dossier_by_id(dossier.id))["status"] == before["status"]
+    leader = await officer_actor(HB_LEADER, flow.Role.LEADER)
+    await workflow.transition(dossier.id, action, leader, note="Đồng ý")
+
+
+async def test_a_partner_agency_cannot_assign_a_dossier_it_received(clients):
+    _, dossier = await in_progress(clients)
+    specialist = await clients.officer(HB_SPECIALIST)
+    tan_lap = str(await agency_id(TAN_LAP))
+    assert (await desk_act(specialist, dossier.id, "transfer", co_quan=tan_lap)).status_code == 303
+    partner = await clients.officer("lanhdao.tanlap")
+    assert (await desk_act(partner, dossier.id, "transfer_back")).status_code == 303
+    partner_leader = await officer_actor("lanhdao.tanlap", flow.Role.LEADER)
+    changes = workflow.Changes(officer_id=await officer_id("xuly.tanlap"))
+    with pytest.raises(flow.Refused, match="phân công xử lý"):
+        await workflow.transition(dossier.id, flow.Action.ASSIGN, partner_leader, changes=changes)
+    assert (await dossier_by_id(dossier.id))["assigned_officer"] == await officer_id(HB_SPECIALIST)

@@ -6,15 +6,26 @@ bytes, NUL and control characters, non-Latin digits, integers past 2^31 and 2^63
 past each declared length and of 1 MB, template and SQL strings. Requests carry a valid CSRF
 token so the handlers are really reached. No answer may be a 500, and every answer (pages,
 errors, redirects, static files) carries the security headers.
+
+To stay fast the walk sends every route its valid request as every role, learns which roles
+reach the handler, and then shares the hostile values out: each family of values goes to each
+route and parameter once, sent by one of the roles that reach it in turn (a route only the
+citizen reaches gets them all from the citizen). Within a family the value is picked per route
+and parameter, so across the routes every value of the family is sent.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import uuid
+import zlib
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+import httpx
 import pytest
 from litestar.params import ParameterKwarg
 from litestar.testing import AsyncTestClient
@@ -24,7 +35,9 @@ from app.main import create_app
 from app.models import RateLimit
 from app.routes.static import static_url
 from app.services.tracking_links import signature
+from app.settings import get_settings
 from tests.integration.builders import (
+    DEMO_PASSWORD,
     Clients,
     Submitted,
     desk_act,
@@ -41,31 +54,33 @@ ROLES = {
 NEVER_AS_LOGGED_IN = {"/dang-xuat"}  # it would end the session the rest of the walk needs
 
 HUGE_INTS = [str(2**31), str(2**63), "9" * 20, "-1"]
-TEXT_VALUES = [
-    "a\x00b",
-    "a\x01\x08\x1b\x7f\u200eb",
-    "١٢٣٤",
-    "१२३४",
-    "１２３４",
-    "{{7*7}}",
-    "' OR '1'='1' --; DROP TABLE dossier; --",
-    *HUGE_INTS,
-]
-PATH_TEXT_VALUES = [
-    "%00",
-    "a%00b",
-    "%01%1b",
-    "%FF%FE",
-    quote("١٢٣٤"),
-    quote("१२३४"),
-    quote("１２３４"),
-    quote("ée"),
-    quote("{{7*7}}"),
-    quote("' OR 1=1 --"),
-    "x" * 300,
-]
-PATH_INT_VALUES = [*HUGE_INTS, str(2**64), quote("١٢٣٤"), quote("１２３４")]
+# Families of hostile text: one value of each family reaches every parameter of every route.
+TEXT_FAMILIES = {
+    "nul": ["a\x00b"],
+    "control": ["a\x01\x08\x1b\x7f\u200eb"],
+    "non-latin digits": ["١٢٣٤", "१२३४", "１２３４"],
+    "template": ["{{7*7}}"],
+    "sql": ["' OR '1'='1' --; DROP TABLE dossier; --"],
+    "huge integer": HUGE_INTS,
+}
+PATH_TEXT_FAMILIES = {
+    "nul": ["%00", "a%00b"],
+    "control": ["%01%1b"],
+    "invalid utf-8": ["%FF%FE"],
+    "non-latin digits": [quote("١٢٣٤"), quote("१२३४"), quote("１２３４")],
+    "non-ascii": [quote("ée")],
+    "template or sql": [quote("{{7*7}}"), quote("' OR 1=1 --")],
+    "long": ["x" * 300],
+}
+PATH_INT_FAMILIES = {
+    "past 2^31": [str(2**31)],
+    "past 2^63": [str(2**63), "9" * 20, str(2**64)],
+    "negative": ["-1"],
+    "non-latin digits": [quote("١٢٣٤"), quote("１２３４")],
+}
 INVALID_UTF8 = b"\xff\xfe\xfa\xc3\x28"
+BASE = "http://testserver.local"
+FORM_TYPE = "application/x-www-form-urlencoded"
 MEGABYTE = "x" * 1_000_000
 HEADERS = ("content-security-policy", "x-content-type-options", "referrer-policy")
 FORM_RE = re.compile(r"<form\b[^>]*>.*?</form>", re.S | re.I)
@@ -73,9 +88,19 @@ ACTION_RE = re.compile(r'action="([^"]*)"')
 NAME_RE = re.compile(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"', re.I)
 
 
-def long_values() -> list[str]:
-    """A string one character past every declared length, once per distinct length."""
-    return ["é" * (n + 1) for n in sorted(set(limits.ALL.values()))]
+LENGTHS = sorted(set(limits.ALL.values()))
+
+
+def pick(values: list[str], *key: str) -> str:
+    """One value of a family for this route and parameter (the same on every run)."""
+    return values[zlib.crc32("|".join(key).encode()) % len(values)]
+
+
+def one_past(route: str, name: str) -> str:
+    """One character past the field's declared length; a field with none gets one past one of
+    the declared lengths, picked per route and field (every length is sent somewhere)."""
+    length = limits.FORM_FIELDS.get(name) or int(pick([str(n) for n in LENGTHS], route, name))
+    return "é" * (length + 1)
 
 
 @dataclass
@@ -127,7 +152,8 @@ def route_pattern(path_format: str) -> re.Pattern[str]:
 
 
 def path_variants(route, valid: dict[str, str]) -> list[str]:
-    """The path with valid parameters, then with each parameter in turn made hostile."""
+    """The path with valid parameters, then with each parameter in turn made hostile: one
+    value of each family."""
     template = route.path_format
 
     def build(values: dict[str, str]) -> str:
@@ -138,8 +164,9 @@ def path_variants(route, valid: dict[str, str]) -> list[str]:
 
     variants = [build(valid)]
     for name, definition in route.path_parameters.items():
-        hostile = PATH_INT_VALUES if definition.type is int else PATH_TEXT_VALUES
-        variants += [build({**valid, name: value}) for value in hostile]
+        families = PATH_INT_FAMILIES if definition.type is int else PATH_TEXT_FAMILIES
+        for values in families.values():
+            variants.append(build({**valid, name: pick(values, template, name)}))
     return variants
 
 
@@ -156,10 +183,15 @@ def declared_query(route) -> dict[str, int | None]:
     return found
 
 
-def query_variants(declared: dict[str, int | None]) -> list[str]:
+def query_variants(route: str, declared: dict[str, int | None]) -> list[str]:
+    """One query per family (every parameter at once), a 2,000-character one, invalid UTF-8,
+    and one past each declared maximum."""
     names = sorted(declared)
-    values = [quote(v) for v in [*TEXT_VALUES, "y" * 2_000]]
-    queries = ["&".join(f"{n}={v}" for n in names) for v in values]
+    queries = [
+        "&".join(f"{n}={quote(pick(values, route, n))}" for n in names)
+        for values in TEXT_FAMILIES.values()
+    ]
+    queries.append("&".join(f"{n}={'y' * 2_000}" for n in names))
     queries.append("&".join(f"{n}=%FF%FEa%00" for n in names))
     past = {n: quote("é" * (length + 1)) for n, length in declared.items() if length}
     if past:
@@ -196,20 +228,31 @@ def collect_forms(walk: Walk, routes, html: str) -> None:
                 walk.fields.setdefault(route.path_format, set()).update(NAME_RE.findall(form))
 
 
-async def walk_gets(walk: Walk, who: str, client, routes, valid) -> None:
+def senders(reached: list[str], fallback: str, route: str) -> Iterator[str]:
+    """The roles that send a route's hostile requests in turn, from a place picked per route."""
+    who = reached or [fallback]
+    start = zlib.crc32(route.encode())
+    return (who[(start + i) % len(who)] for i in itertools.count())
+
+
+async def walk_gets(walk: Walk, sessions: dict, routes, valid) -> None:
     for route in routes:
         if "GET" not in route.methods:
             continue
         base, *hostile = path_variants(route, valid(route))
-        response = await _send(walk, who, client, "GET", base)
-        if response is not None and response.status_code == 200:
-            collect_forms(walk, routes, response.text)
-        for path in hostile:
-            await _send(walk, who, client, "GET", path)
-        if turned_away(response):
-            continue
-        for query in query_variants(declared_query(route)):
-            await _send(walk, who, client, "GET", f"{base}?{query}")
+        reached = []
+        for who, client in sessions.items():
+            response = await _send(walk, who, client, "GET", base)
+            if response is not None and response.status_code == 200:
+                collect_forms(walk, routes, response.text)
+            if not turned_away(response):
+                reached.append(who)
+        if reached:
+            queries = query_variants(route.path_format, declared_query(route))
+            hostile += [f"{base}?{query}" for query in queries]
+        turns = senders(reached, "anonymous", route.path_format)
+        for who, path in zip(turns, hostile, strict=False):
+            await _send(walk, who, sessions[who], "GET", path)
 
 
 def multipart(token: str, names: list[str], value: bytes) -> tuple[bytes, str]:
@@ -226,34 +269,58 @@ def multipart(token: str, names: list[str], value: bytes) -> tuple[bytes, str]:
     return body + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
-async def walk_posts(walk: Walk, who: str, client, routes, valid, fallback: list[str]) -> None:
+def hostile_bodies(route: str, names: list[str]) -> list:
+    """Each body as a function of the CSRF token: one per text family (every field at once),
+    every field one past its declared length, 1 MB in the first field, invalid UTF-8 and NUL
+    bytes url-encoded and in multipart."""
+    bodies: list = []
+    for values in TEXT_FAMILIES.values():
+        fields = {n: pick(values, route, n) for n in names}
+        bodies.append(lambda token, fields=fields: {"data": {"_csrf_token": token, **fields}})
+    long = {n: one_past(route, n) for n in names}
+    bodies.append(lambda token: {"data": {"_csrf_token": token, **long}})
+    bodies.append(lambda token: {"data": {"_csrf_token": token, names[0]: MEGABYTE}})
+
+    def raw(token: str) -> dict:
+        content = f"_csrf_token={token}&".encode() + b"&".join(
+            n.encode() + b"=%FF%FE%00" for n in names
+        )
+        return {"content": content, "headers": {"content-type": FORM_TYPE}}
+
+    bodies.append(raw)
+    for value in (INVALID_UTF8, b"a\x00b"):
+
+        def parts(token: str, value: bytes = value) -> dict:
+            body, kind = multipart(token, names, value)
+            return {"content": body, "headers": {"content-type": kind}}
+
+        bodies.append(parts)
+    return bodies
+
+
+async def walk_posts(walk: Walk, sessions: dict, routes, valid, fallback: list[str]) -> None:
     for route in routes:
-        if "POST" not in route.methods or (who != "anonymous" and route.path in NEVER_AS_LOGGED_IN):
+        if "POST" not in route.methods:
             continue
         names = sorted(walk.fields.get(route.path_format, set(fallback)) - {"_csrf_token"})
         names = names or ["ghi_chu"]
-        token = await token_of(client)
-        paths = path_variants(route, valid(route))
-        for path in paths[1:]:
-            await _send(walk, who, client, "POST", path, data={"_csrf_token": token})
-        first = await _send(walk, who, client, "POST", paths[0], data={"_csrf_token": token})
-        if turned_away(first):
-            continue
-        for value in [*TEXT_VALUES, *long_values()]:
-            data = {"_csrf_token": token, **dict.fromkeys(names, value)}
-            await _send(walk, who, client, "POST", paths[0], data=data)
-        big = {"_csrf_token": token, **dict.fromkeys(names[:1], MEGABYTE)}
-        await _send(walk, who, client, "POST", paths[0], data=big)
-        raw = f"_csrf_token={token}&".encode() + b"&".join(
-            n.encode() + b"=%FF%FE%00" for n in names
-        )
-        headers = {"content-type": "application/x-www-form-urlencoded"}
-        await _send(walk, who, client, "POST", paths[0], content=raw, headers=headers)
-        for value in (INVALID_UTF8, b"a\x00b"):
-            body, kind = multipart(token, names, value)
-            await _send(
-                walk, who, client, "POST", paths[0], content=body, headers={"content-type": kind}
+        base, *paths = path_variants(route, valid(route))
+        allowed = [w for w in sessions if w == "anonymous" or route.path not in NEVER_AS_LOGGED_IN]
+        tokens = {who: await token_of(sessions[who]) for who in allowed}
+        reached = []
+        for who in allowed:
+            first = await _send(
+                walk, who, sessions[who], "POST", base, data={"_csrf_token": tokens[who]}
             )
+            if not turned_away(first):
+                reached.append(who)
+        requests = [(path, lambda token: {"data": {"_csrf_token": token}}) for path in paths]
+        if reached:
+            requests += [(base, body) for body in hostile_bodies(route.path_format, names)]
+        turns = senders(reached, allowed[0], route.path_format)
+        for who, (path, body) in zip(turns, requests, strict=False):
+            await _send(walk, who, sessions[who], "POST", path, **body(tokens[who]))
+        await _forget_counters()
 
 
 @pytest.fixture
@@ -263,6 +330,39 @@ async def people(demo_db):
         yield clients
     finally:
         await clients.aclose()
+
+
+@asynccontextmanager
+async def walkers(app, applicant: AsyncTestClient) -> AsyncIterator[dict]:
+    """The walk's browsers, one per role, all in this event loop on one app instance, so they
+    share one connection pool on PostgreSQL (the test settings otherwise open a connection
+    per query, which makes the walk several times slower)."""
+    from app.piccolo_conf import DB
+
+    pooled = get_settings().is_postgres
+    if pooled:
+        await DB.start_connection_pool(min_size=1, max_size=4)
+    opened: list[httpx.AsyncClient] = []
+
+    def browser(cookies=None) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=app, client=("198.51.100.250", 50_000))
+        opened.append(httpx.AsyncClient(transport=transport, base_url=BASE, cookies=cookies))
+        return opened[-1]
+
+    try:
+        sessions = {"anonymous": browser(), "citizen": browser(applicant.cookies)}
+        for role, username in ROLES.items():
+            sessions[role] = officer = browser()
+            data = {"ten_dang_nhap": username, "mat_khau": DEMO_PASSWORD}
+            data["_csrf_token"] = await token_of(officer)
+            answer = await officer.post("/mot-cua/dang-nhap", data=data)
+            assert answer.status_code == 303, f"{username} could not log in"
+        yield sessions
+    finally:
+        for client in opened:
+            await client.aclose()
+        if pooled:
+            await DB.close_connection_pool()
 
 
 async def _forget_counters() -> None:
@@ -276,9 +376,6 @@ async def test_no_route_answers_500_or_lacks_security_headers(people: Clients) -
     draft = await applicant.start("P19")
     desk = await people.officer(ROLES["receptionist"])
     assert (await desk_act(desk, dossier.id, "receive")).status_code == 303
-    sessions = {"anonymous": await people.new(), "citizen": applicant.client}
-    for role, username in ROLES.items():
-        sessions[role] = desk if role == "receptionist" else await people.officer(username)
     admin_id = await officer_id(ROLES["administrator"])
     step = draft.rsplit("/", 1)[1]
     draft_reference = re.search(r"/ho-so/([^/]+)/", draft).group(1)
@@ -307,12 +404,10 @@ async def test_no_route_answers_500_or_lacks_security_headers(people: Clients) -
     walk = Walk()
     walk.patterns = [(r.path_format, route_pattern(r.path_format)) for r in routes]
     try:
-        for who, client in sessions.items():
-            await walk_gets(walk, who, client, routes, valid)
-        for who, client in sessions.items():
-            await walk_posts(walk, who, client, routes, valid, fallback)
-            await _forget_counters()
-        await _send(walk, "anonymous", sessions["anonymous"], "GET", "/khong-co-trang-nay")
+        async with walkers(app, applicant.client) as sessions:
+            await walk_gets(walk, sessions, routes, valid)
+            await walk_posts(walk, sessions, routes, valid, fallback)
+            await _send(walk, "anonymous", sessions["anonymous"], "GET", "/khong-co-trang-nay")
     finally:
         await _forget_counters()
     assert walk.requests > 1000, walk.requests

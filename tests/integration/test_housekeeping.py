@@ -3,7 +3,7 @@
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from app.models import Citizen, PasswordReset, RateLimit, WebSession
+from app.models import Citizen, PasswordReset, PendingRegistration, RateLimit, WebSession
 from app.services import housekeeping, rate_limit
 from app.services.sessions import _digest, open_session, read_session
 
@@ -39,6 +39,22 @@ async def test_expired_rows_are_purged_and_live_ones_kept(demo_db):
     citizen_id = await _citizen_id()
     await _reset(citizen_id, "h" * 64, now - timedelta(minutes=1))
     await _reset(citizen_id, "k" * 64, now + timedelta(minutes=59))
+    for digest, expires_at in (
+        ("p" * 64, now - timedelta(minutes=1)),
+        ("q" * 64, now + timedelta(hours=1)),
+    ):
+        await (
+            PendingRegistration(
+                token_hash=digest,
+                kind="email",
+                identifier="a@example.vn",
+                full_name="Nguyễn Văn Chờ",
+                password_hash="x",
+                expires_at=expires_at,
+            )
+            .save()
+            .run()
+        )
 
     await housekeeping.purge_expired(now)
 
@@ -49,6 +65,8 @@ async def test_expired_rows_are_purged_and_live_ones_kept(demo_db):
     assert _digest(idle_session) not in hashes and _digest(old_session) not in hashes
     resets = {r["token_hash"] for r in await PasswordReset.select(PasswordReset.token_hash).run()}
     assert "k" * 64 in resets and "h" * 64 not in resets
+    pending = PendingRegistration.select(PendingRegistration.token_hash)
+    assert {r["token_hash"] for r in await pending.run()} == {"q" * 64}
     assert await read_session(live_session) is not None
 
 

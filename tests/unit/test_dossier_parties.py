@@ -11,15 +11,31 @@ from app.domain.dossier_parties import (
 RESOLVING, PARTNER = 1, 2
 
 
-@pytest.mark.parametrize("action", [Action.HALT, Action.EXTEND])
-def test_only_the_resolving_agency_halts_or_extends(action):
+RESOLVING_ONLY = [
+    Action.ASSIGN,
+    Action.APPROVE,
+    Action.REJECT,
+    Action.RETURN_FOR_REWORK,
+    Action.HALT,
+    Action.EXTEND,
+]
+
+
+@pytest.mark.parametrize("action", RESOLVING_ONLY)
+def test_only_the_resolving_agency_decides_on_the_dossier(action):
     assert agency_refusal(action, RESOLVING, RESOLVING) is None
     assert "cơ quan giải quyết" in agency_refusal(action, PARTNER, RESOLVING)
     assert "cơ quan giải quyết" in agency_refusal(action, None, RESOLVING)
 
 
+def test_each_refusal_names_the_action():
+    assert agency_refusal(Action.ASSIGN, PARTNER, RESOLVING).endswith("phân công xử lý.")
+    assert agency_refusal(Action.APPROVE, PARTNER, RESOLVING).endswith("phê duyệt.")
+    assert agency_refusal(Action.HALT, PARTNER, RESOLVING).endswith("dừng xử lý.")
+
+
 @pytest.mark.parametrize(
-    "action", [Action.TRANSFER_BACK, Action.ASSIGN, Action.APPROVE, Action.TRANSFER]
+    "action", [Action.TRANSFER_BACK, Action.TRANSFER, Action.SUBMIT_FOR_APPROVAL, Action.RECEIVE]
 )
 def test_other_actions_are_left_to_the_flow_table(action):
     assert agency_refusal(action, PARTNER, RESOLVING) is None
