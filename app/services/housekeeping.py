@@ -1,7 +1,7 @@
 """Rows that only grow are deleted once they have expired, from each server process's loop.
 
 Rate-limit windows, ended sessions, expired password-reset and registration links: none of them
-can decide anything after expiry, and keeping them would make every look-up slower over the years."""
+can decide anything after expiry, and keeping them would slow every look-up over the years."""
 
 from __future__ import annotations
 
