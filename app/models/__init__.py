@@ -23,7 +23,12 @@ from app.models.feedback import (
 from app.models.messaging import Outbox
 from app.models.mfa import MfaRequirement, OfficerTotp, RecoveryCode
 from app.models.payment import Payment, PaymentCallback
-from app.models.statistics import StatisticDay, StatisticDossier, StatisticState
+from app.models.statistics import (
+    StatisticDay,
+    StatisticDossier,
+    StatisticMonth,
+    StatisticState,
+)
 
 TABLES = [
     AgencyLevel,
@@ -59,6 +64,7 @@ TABLES = [
     FaqItem,
     StatisticDay,
     StatisticDossier,
+    StatisticMonth,
     StatisticState,
 ]
 
@@ -96,6 +102,7 @@ __all__ = [
     "Sector",
     "StatisticDay",
     "StatisticDossier",
+    "StatisticMonth",
     "StatisticState",
     "WebSession",
 ]
