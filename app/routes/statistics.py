@@ -18,7 +18,13 @@ from app.services import statistics_export, statistics_pages, statistics_report
 from app.services.officers import officer_roles
 from app.services.statistics_pages import COLUMN_LABELS, GROUPINGS
 
-CHART_KEYS = ("on_time", "online_share", "online_payment", "procedures_with_online")
+CHART_KEYS = (
+    "on_time",
+    "online_share",
+    "online_payment",
+    "procedures_with_online",
+    "satisfaction",
+)
 
 
 def current_leader(request: Request) -> Officer:

@@ -43,6 +43,7 @@ from app.models import (
     StatisticDossier,
     StatisticState,
 )
+from app.services import statistics_cache
 from app.services.calendar import local_now, to_local
 
 log = logging.getLogger("motcua.statistics")
@@ -345,6 +346,7 @@ async def refresh(batch: int = 500, settle_seconds: float = SETTLE_SECONDS) -> i
                 .where(StatisticState.name == STATE)
                 .run()
             )
+        statistics_cache.forget()
         return len(new)
     finally:
         await _release()

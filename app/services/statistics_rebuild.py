@@ -21,6 +21,7 @@ from app.db import write_transaction
 from app.domain.statistics_days import DAY_COLUMNS
 from app.models import Dossier, DossierEvent, StatisticDay, StatisticState
 from app.services import statistics as st
+from app.services import statistics_cache
 from app.settings import get_settings
 
 INDEX = {column: i for i, column in enumerate(DAY_COLUMNS)}
@@ -165,6 +166,7 @@ async def rebuild(chunk: int = 2000) -> int:
                 .where(StatisticState.name == st.STATE)
                 .run()
             )
+        statistics_cache.forget()
         return done
     finally:
         await st._release()

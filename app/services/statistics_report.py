@@ -10,9 +10,6 @@ procedure, whatever the number of dossiers.
 
 from __future__ import annotations
 
-import asyncio
-import os
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,9 +23,9 @@ from app.models import (
     ProcedureLevel,
     ProcedureSector,
     StatisticDay,
-    StatisticState,
 )
 from app.models.account import Officer
+from app.services import statistics_cache
 
 PERIOD_SUMS = ("c4", "c5", "c8", "c9", "c10", "fee_due", "paid_online", "digitised", "e_result")
 PERIOD_SUMS += ("resolved_days", "resolved_count")
@@ -57,45 +54,10 @@ async def _grouped(sql: str, *args: Any) -> list[dict[str, Any]]:
     return await StatisticDay.raw(sql, *args).run()
 
 
-_cache: dict[tuple, tuple[float, dict[Key, dict[str, int]]]] = {}
-_lock = asyncio.Lock()
-
-
-def cache_seconds() -> float:
-    """How long the same figures are served to everybody (MOTCUA_STATISTICS_CACHE_SECONDS,
-    default 30; 0: never cached). The watermark is part of the key, so new history is seen at
-    once; the time only bounds memory."""
-    raw = os.environ.get("MOTCUA_STATISTICS_CACHE_SECONDS", "30")
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        return 30.0
-
-
-async def _watermark() -> int:
-    row = await StatisticState.select(StatisticState.watermark).first().run()
-    return row["watermark"] if row else 0
-
-
 async def cells_by_key(agencies: list[int], period: Period) -> dict[Key, dict[str, int]]:
-    """The leaf columns and counters per (agency, procedure), for as long as nothing new was
-    applied and at most cache_seconds()."""
-    ttl = cache_seconds()
-    if not ttl:
-        return await _cells_by_key(agencies, period)
-    key = (tuple(sorted(agencies)), period.start, period.end, await _watermark())
-    hit = _cache.get(key)
-    if hit and time.monotonic() - hit[0] < ttl:
-        return hit[1]
-    async with _lock:  # one computation at a time: concurrent askers wait for its result
-        hit = _cache.get(key)
-        if hit and time.monotonic() - hit[0] < ttl:
-            return hit[1]
-        cells = await _cells_by_key(agencies, period)
-        if len(_cache) > 1000:
-            _cache.clear()
-        _cache[key] = (time.monotonic(), cells)
-    return cells
+    """The leaf columns and counters per (agency, procedure) (app/services/statistics_cache.py)."""
+    key = ("cells", tuple(sorted(agencies)), period.start, period.end)
+    return await statistics_cache.remembered(key, lambda: _cells_by_key(agencies, period))
 
 
 def _range_sql(
@@ -201,6 +163,10 @@ async def report_scope(officer: Officer) -> dict[int, str]:
     """The agencies a leader reports on: the whole province for a provincial agency, else
     their own agency."""
     agency_id = officer.agency if isinstance(officer.agency, int) else officer.agency.id
+    return await statistics_cache.remembered(("scope", agency_id), lambda: _scope(agency_id))
+
+
+async def _scope(agency_id: int) -> dict[int, str]:
     own = (
         await Agency.select(Agency.id, Agency.name, Agency.level.key)
         .where(Agency.id == agency_id)
@@ -214,6 +180,10 @@ async def report_scope(officer: Officer) -> dict[int, str]:
 
 
 async def public_agencies() -> dict[int, str]:
+    return await statistics_cache.remembered("public agencies", _public_agencies)
+
+
+async def _public_agencies() -> dict[int, str]:
     rows = (
         await Agency.select(Agency.id, Agency.name)
         .where(Agency.level.is_active == True)  # noqa: E712
