@@ -110,7 +110,7 @@ async def calendar_day(day: date, working: bool, reason: str, source: str) -> No
 async def rebuild_statistics() -> None:
     import time
 
-    from app.services.statistics import rebuild
+    from app.services.statistics_rebuild import rebuild
 
     started = time.perf_counter()
     count = await rebuild()

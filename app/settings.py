@@ -102,6 +102,7 @@ class Settings:
     profile_saves_per_address: int = 60
     tracking_lookups_per_address: int = 20
     statistics_targets: str = ""  # JSON, percent; parsed by services/statistics_pages
+    statistics_cache_seconds: float = 30.0  # 0: figures computed on every request
     purge_seconds: float = 600.0  # how often expired rows are deleted (services/housekeeping)
 
     @property
@@ -211,6 +212,7 @@ def get_settings() -> Settings:
         profile_saves_per_address=int(env("MOTCUA_PROFILE_SAVES_PER_ADDRESS", "60")),
         tracking_lookups_per_address=int(env("MOTCUA_TRACKING_LOOKUPS_PER_ADDRESS", "20")),
         statistics_targets=env("MOTCUA_STATISTICS_TARGETS", ""),
+        statistics_cache_seconds=_non_negative(env("MOTCUA_STATISTICS_CACHE_SECONDS", "30"), 30.0),
         purge_seconds=max(1.0, float(env("MOTCUA_PURGE_SECONDS", "600"))),
     )
 
@@ -223,6 +225,13 @@ def export_address(host: str | None, port: int | None) -> None:
     if port:
         os.environ["MOTCUA_PORT"] = str(port)
     get_settings.cache_clear()
+
+
+def _non_negative(raw: str, default: float) -> float:
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        return default
 
 
 def _words(text: str) -> tuple[str, ...]:

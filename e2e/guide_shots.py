@@ -5,6 +5,12 @@ journeys then write every step's picture (WebP, 360×640, at most 40 KB) to ``st
 and its fingerprint to ``static/guides/manifest.json``. Without the variable, the same journeys
 (part of the end-to-end suite) only recompute the fingerprints and fail when one differs from
 the manifest: the guide's picture no longer shows the page as it is.
+
+Every journey is walked twice, with JavaScript on and off. The JavaScript-off fingerprint of a
+step is kept as ``nojs_fingerprint``; where it differs from the JavaScript-on one the page
+looks different without JavaScript, and the step gets a second picture
+(``Step.nojs_picture``) that the guide shows under the first. Where they agree, the one
+picture holds for both and no second picture is kept.
 """
 
 from __future__ import annotations
@@ -61,32 +67,52 @@ def webp(png: bytes, limit: int = MAX_PICTURE_BYTES) -> bytes:
     raise ValueError(f"screenshot does not fit in {limit} bytes")
 
 
-class Shots:
-    """Collects, step by step, what each guide picture shows; writes it when asked to."""
+def nojs_name(picture: str) -> str:
+    return picture.removesuffix(".webp") + "-khong-js.webp"
 
-    def __init__(self) -> None:
+
+class Shots:
+    """Collects, step by step, what each guide picture shows; writes it when asked to.
+    ``javascript``: whether the journey runs with JavaScript on (the main pictures) or off."""
+
+    def __init__(self, javascript: bool = True) -> None:
+        self.javascript = javascript
+        self.key = "fingerprint" if javascript else "nojs_fingerprint"
         self.seen: dict[str, dict] = {}
 
     def take(self, page: Page, picture: str) -> None:
         heading, print_ = page_fingerprint(page)
-        entry = {"heading": heading, "fingerprint": print_}
+        entry = {"heading" if self.javascript else "nojs_heading": heading, self.key: print_}
         if WRITE:
+            entry.update(self._write(page, picture, print_))
+        self.seen[picture] = entry
+
+    def _write(self, page: Page, picture: str, print_: str) -> dict:
+        if self.javascript:
             body = webp(page.screenshot(type="png"))
             (GUIDES_DIR / picture).write_bytes(body)
-            entry["bytes"] = len(body)
-        self.seen[picture] = entry
+            return {"bytes": len(body)}
+        second = GUIDES_DIR / nojs_name(picture)
+        if read_manifest().get(picture, {}).get("fingerprint") == print_:
+            second.unlink(missing_ok=True)  # the same page: the one picture holds
+            return {"nojs_bytes": 0}
+        body = webp(page.screenshot(type="png"))
+        second.write_bytes(body)
+        return {"nojs_bytes": len(body)}
 
     def finish(self) -> list[str]:
         """Write mode: store the fingerprints. Check mode: the pictures whose page changed."""
         manifest = read_manifest()
         if WRITE:
-            write_manifest({**manifest, **self.seen})
+            merged = {k: {**manifest.get(k, {}), **v} for k, v in self.seen.items()}
+            write_manifest({**manifest, **merged})
             return []
         return [
-            f"{name}: the page now shows “{seen['heading']}” ({seen['fingerprint']}), "
-            f"the picture shows {manifest.get(name, {}).get('fingerprint', 'nothing')}"
+            f"{name} ({'JavaScript on' if self.javascript else 'JavaScript off'}): the page now "
+            f"shows “{next(iter(seen.values()))}” ({seen[self.key]}), the picture shows "
+            f"{manifest.get(name, {}).get(self.key, 'nothing')}"
             for name, seen in self.seen.items()
-            if manifest.get(name, {}).get("fingerprint") != seen["fingerprint"]
+            if manifest.get(name, {}).get(self.key) != seen[self.key]
         ]
 
 

@@ -1,6 +1,7 @@
 """Citizen voice, as people use it: a citizen rates a returned dossier from the result e-mail
 and later reads the leader's answer; a visitor sends a complaint with a photo, tracks it, and
-reads the published answer that an officer handled and published without the sender's details.
+reads the published answer that an officer handled and published without the sender's details
+(and without the address the visitor typed in the text, which the officer removed).
 
 These journeys need messages delivered, so they run against a portal of their own whose outbox
 worker sends to a local SMTP server."""
@@ -156,7 +157,9 @@ def test_a_visitor_complains_with_a_photo_and_reads_the_published_answer(open_pa
     agency = visitor.get_by_label(label("Cơ quan nhận"))
     agency.select_option(label="Ủy ban nhân dân phường Hòa Bình")
     visitor.get_by_label(label("Tiêu đề")).fill(subject)
-    visitor.get_by_label(label("Nội dung")).fill("Tôi đến nộp hồ sơ ba lần đều được hẹn lại.")
+    typed = "Tôi đến nộp hồ sơ ba lần đều được hẹn lại."
+    home = "Nhà tôi ở số 45 ngõ 7 phố Chợ Cũ."  # a personal detail typed in the text
+    visitor.get_by_label(label("Nội dung")).fill(f"{typed} {home}")
     visitor.get_by_label(label("Họ và tên")).fill("Lê Văn Cường")
     visitor.get_by_label(label("Số điện thoại di động")).fill(phone)
     visitor.get_by_label("Ảnh hoặc tệp kèm theo (không bắt buộc)").set_input_files(jpeg_photo())
@@ -180,8 +183,17 @@ def test_a_visitor_complains_with_a_photo_and_reads_the_published_answer(open_pa
     officer.get_by_label(re.compile("^Nội dung")).fill(answer)
     officer.get_by_role("button", name="Trả lời").click()
     expect(officer.locator(".facts .status")).to_have_text("Đã trả lời")
+    public_text = officer.get_by_label(label("Nội dung phản ánh công khai"))
+    expect(public_text).to_have_value(f"{typed} {home}")
+    public_text.fill("")
+    officer.get_by_role("button", name="Công khai câu trả lời").click()
+    expect(officer.locator(".facts .status")).to_have_text("Đã trả lời")  # nothing to publish
+    public_text.fill(typed)  # the officer removes the address typed in the text
     officer.get_by_role("button", name="Công khai câu trả lời").click()
     expect(officer.locator(".facts .status")).to_have_text("Đã công khai")
+    expect(officer.locator(".timeline")).to_contain_text(
+        "Đã biên tập trước khi công khai: nội dung"
+    )
 
     visitor.get_by_role("contentinfo").get_by_role(
         "link", name="Trả lời phản ánh, kiến nghị"
@@ -190,6 +202,8 @@ def test_a_visitor_complains_with_a_photo_and_reads_the_published_answer(open_pa
     visitor.get_by_role("button", name="Tìm").click()
     item = visitor.locator("#published-answers li").filter(has_text=subject)
     expect(item).to_contain_text(answer)
+    expect(item).to_contain_text(typed)
+    expect(item).not_to_contain_text(home)
     expect(item).not_to_contain_text("Lê Văn Cường")
     expect(item).not_to_contain_text(phone)
     item.get_by_role("button", name=re.compile("^Hữu ích")).click()

@@ -1,6 +1,7 @@
 """The help guides' pictures still show the portal as it is: each guide's journey is walked from
-``/`` by clicking, at 360×640, and every step's page is fingerprinted (heading, buttons, labels)
-and compared with ``static/guides/manifest.json``. ``python -m e2e.guide_shots`` retakes them."""
+``/`` by clicking, at 360×640, with JavaScript on and off, and every step's page is
+fingerprinted (heading, buttons, labels) and compared with ``static/guides/manifest.json``.
+``python -m e2e.guide_shots`` retakes them."""
 
 from __future__ import annotations
 
@@ -38,8 +39,8 @@ MISSING = "Bản sao trích lục bản án ly hôn"
 
 
 @pytest.fixture
-def shots() -> Iterator[Shots]:
-    taken = Shots()
+def shots(javascript: bool) -> Iterator[Shots]:
+    taken = Shots(javascript)
     yield taken
     changed = taken.finish()
     assert not changed, "Guide pictures out of date (run python -m e2e.guide_shots):\n" + (
@@ -48,9 +49,10 @@ def shots() -> Iterator[Shots]:
 
 
 @pytest.fixture
-def phone_page(new_context) -> Page:
-    """One run is enough for pictures: JavaScript on, as on most phones."""
-    return new_context(java_script_enabled=True).new_page()
+def phone_page(new_context, javascript: bool) -> Page:
+    """Each journey with JavaScript on (the guides' pictures) and off (a second picture where
+    the page differs)."""
+    return new_context(java_script_enabled=javascript).new_page()
 
 
 def _log_in(page: Page, phone: str) -> None:

@@ -27,6 +27,16 @@ class Step:
         """The picture's alternative text: the step in words."""
         return f"Ảnh chụp màn hình: {self.title.rstrip('.')}. {self.text}"
 
+    @property
+    def nojs_picture(self) -> str:
+        """The picture of the same step with JavaScript off, taken only where the page differs
+        (its fingerprint is not the one with JavaScript on)."""
+        return self.picture.removesuffix(".webp") + "-khong-js.webp"
+
+    @property
+    def nojs_alt(self) -> str:
+        return f"Ảnh chụp màn hình khi tắt JavaScript: {self.title.rstrip('.')}. {self.text}"
+
 
 @dataclass(frozen=True)
 class Guide:

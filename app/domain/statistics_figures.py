@@ -1,8 +1,9 @@
 """The public figures and the Decision 766 self-assessment, from a report's total row.
 
 Pure. Raw counts in, ratios out (never stored). A figure whose denominator is 0 has no value
-("chưa có dữ liệu"). Satisfaction comes from another part of the portal: it is passed in as a
-``Ratio`` (or None, shown as "chưa có dữ liệu") so any source can be plugged in.
+("chưa có dữ liệu"). The citizen's voice (satisfaction, PAKN handled on time, dossiers with a
+"không hài lòng" or a PAKN) is counted by app/services/feedback_figures.py and passed in as
+a ``Voice`` of ratios.
 """
 
 from __future__ import annotations
@@ -41,6 +42,15 @@ class Figure:
         return self.ratio.percent >= self.target_percent
 
 
+@dataclass(frozen=True)
+class Voice:
+    """What ratings and PAKN say for the same agencies and period (None: not counted)."""
+
+    satisfaction: Ratio | None = None  # "rất hài lòng" + "hài lòng" / ratings
+    complaints_on_time: Ratio | None = None  # PAKN handled (or open) within time / PAKN
+    flagged: Ratio | None = None  # resolved dossiers with a "không hài lòng" or a PAKN
+
+
 # The province's targets in percent (a provincial plan sets them); override with
 # MOTCUA_STATISTICS_TARGETS='{"online_share": 30, ...}'.
 DEFAULT_TARGETS: dict[str, float] = {
@@ -49,6 +59,7 @@ DEFAULT_TARGETS: dict[str, float] = {
     "online_payment": 50.0,
     "procedures_with_online": 50.0,
     "satisfaction": 90.0,
+    "complaints_on_time": 100.0,
 }
 
 
@@ -61,7 +72,7 @@ def public_figures(
     cells: Mapping[str, int],
     procedures_online: int,
     online_procedures: int,
-    satisfaction: Ratio | None = None,
+    voice: Voice = Voice(),
     targets: Mapping[str, float] = DEFAULT_TARGETS,
 ) -> list[Figure]:
     received = cells["c4"] + cells["c5"]
@@ -90,8 +101,19 @@ def public_figures(
         Figure(
             "satisfaction",
             "Mức độ hài lòng của người dân, doanh nghiệp",
-            satisfaction,
+            voice.satisfaction,
             targets.get("satisfaction"),
+        ),
+        Figure(
+            "complaints_on_time",
+            "Tỷ lệ phản ánh, kiến nghị được xử lý đúng hạn",
+            voice.complaints_on_time,
+            targets.get("complaints_on_time"),
+        ),
+        Figure(
+            "flagged",
+            "Tỷ lệ hồ sơ bị đánh giá không hài lòng hoặc có phản ánh, kiến nghị",
+            voice.flagged,
         ),
     ]
 
@@ -123,16 +145,16 @@ def self_assessment(
     cells: Mapping[str, int],
     procedures_online: int,
     online_procedures: int,
-    complaints: Ratio | None = None,
+    voice: Voice = Voice(),
 ) -> list[Indicator]:
     """The Decision 766 indicators the portal can compute (STATISTICS.md §1.1): an internal
     estimate only — the national portal's score is authoritative."""
     received = cells["c4"] + cells["c5"]
     overdue = Ratio(cells["c10"] + cells["c13"], cells["c7"] + cells["c11"])
-    satisfaction = None
-    if complaints is not None and overdue.value is not None and complaints.value is not None:
+    satisfaction, flagged = None, voice.flagged
+    if flagged is not None and overdue.value is not None:
         total = overdue.denominator
-        unhappy = round(total * (overdue.value + complaints.value))
+        unhappy = round(total * (overdue.value + (flagged.value or 0)))
         satisfaction = Ratio(max(0, total - unhappy), total)
     rows = [
         ("Tiến độ giải quyết", "2.1", "Tỷ lệ hồ sơ đúng hạn",
@@ -153,11 +175,22 @@ def self_assessment(
         ("Số hóa hồ sơ", "4.2", "Hồ sơ được số hóa",
          "hồ sơ có thành phần đính kèm điện tử / hồ sơ tiếp nhận (đủ điểm từ 80 %)",
          Ratio(cells["digitised"], received), 4, 0.8),
+        ("Mức độ hài lòng", "5.2", "Xử lý phản ánh, kiến nghị đúng hạn",
+         "PAKN xử lý đúng hạn + đang xử lý trong hạn / PAKN tiếp nhận trong kỳ; 6 nếu không có",
+         voice.complaints_on_time, 6, 1.0),
         ("Mức độ hài lòng", "5.4", "Hài lòng về giải quyết hồ sơ",
          "100 % − (tỷ lệ hồ sơ quá hạn + tỷ lệ có phản ánh, không hài lòng); đủ điểm từ 90 %",
          satisfaction, 6, 0.9),
     ]  # fmt: skip
     return [
-        Indicator(group, code, label, formula, ratio, max_points, _scaled(ratio, max_points, full))
+        Indicator(
+            group, code, label, formula, ratio, max_points, _points(code, ratio, max_points, full)
+        )
         for group, code, label, formula, ratio, max_points, full in rows
     ]
+
+
+def _points(code: str, ratio: Ratio | None, max_points: float, full_at: float) -> float | None:
+    if code == "5.2" and ratio is not None and ratio.denominator == 0:
+        return max_points  # no PAKN in the period: full points (766 formula 5.2)
+    return _scaled(ratio, max_points, full_at)

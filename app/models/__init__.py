@@ -31,7 +31,12 @@ from app.models.messaging import Outbox
 from app.models.mfa import MfaRequirement, OfficerTotp, RecoveryCode
 from app.models.payment import Payment, PaymentCallback
 from app.models.queue_index import DossierAgency, DueCount, QueueCount
-from app.models.statistics import StatisticDay, StatisticDossier, StatisticState
+from app.models.statistics import (
+    StatisticDay,
+    StatisticDossier,
+    StatisticMonth,
+    StatisticState,
+)
 
 TABLES = [
     AgencyLevel,
@@ -71,6 +76,7 @@ TABLES = [
     FaqItem,
     StatisticDay,
     StatisticDossier,
+    StatisticMonth,
     StatisticState,
 ]
 
@@ -112,6 +118,7 @@ __all__ = [
     "Sector",
     "StatisticDay",
     "StatisticDossier",
+    "StatisticMonth",
     "StatisticState",
     "WebSession",
 ]

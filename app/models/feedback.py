@@ -53,6 +53,11 @@ class Feedback(Table, tablename="feedback"):
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
     published_at = Timestamptz(null=True, default=None)
+    # what the public list shows, edited by the officer at publication to remove personal
+    # details typed in the text ("" for answers published before: subject, body, answer)
+    public_subject = Varchar(length=200, default="")
+    public_body = Text(default="")
+    public_answer = Text(default="")
 
 
 class FeedbackAttachment(Table, tablename="feedback_attachment"):

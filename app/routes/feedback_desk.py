@@ -20,7 +20,7 @@ from app.models import Officer
 from app.routes._guards import current_officer
 from app.routes._render import attachment_response, form_values, redirect_to
 from app.routes.feedback import LABELS
-from app.services import faq, feedback_desk, ratings
+from app.services import faq, feedback_desk, feedback_publish, ratings
 from app.services.desk import officer_agency
 from app.services.files import feedback_attachment
 from app.services.officers import officer_roles
@@ -52,17 +52,30 @@ class DeskFeedbackController(Controller):
             },
         )
 
-    async def _page(self, officer: Officer, feedback_id: int, error: str = "", status=200):
+    async def _page(
+        self,
+        officer: Officer,
+        feedback_id: int,
+        error: str = "",
+        status=200,
+        public: feedback_publish.PublicText | None = None,
+        problems: dict[str, str] | None = None,
+    ):
         row = await feedback_desk.for_officer(officer_agency(officer), feedback_id)
         if row is None:
             raise NotFoundException("Không tìm thấy phản ánh")
         facts = ff.FeedbackFacts(ff.Status(row["status"]), bool(row["category"]))
+        options = ff.options(facts, ff.Role.OFFICER)
+        publishing = any(t.action is ff.Action.PUBLISH for t in options)
         return Template(
             "pages/feedback/desk_item.html",
             context={
                 **LABELS,
                 "r": row,
-                "options": ff.options(facts, ff.Role.OFFICER),
+                "options": [t for t in options if t.action is not ff.Action.PUBLISH],
+                "public": (public or feedback_publish.suggested(row)) if publishing else None,
+                "problems": problems or {},
+                "hidden_mark": feedback_publish.HIDDEN,
                 "action_labels": ff.ACTION_LABELS,
                 "categories": list(ff.Category),
                 "error": error,
@@ -83,6 +96,8 @@ class DeskFeedbackController(Controller):
         if await feedback_desk.for_officer(agency, feedback_id) is None:
             raise NotFoundException("Không tìm thấy phản ánh")
         form = await form_values(request)
+        if form.get("action") == ff.Action.PUBLISH.value:
+            return await self._publish(request, officer, feedback_id, form)
         try:
             if form.get("phan_loai"):
                 await feedback_desk.classify(agency, feedback_id, form["phan_loai"])
@@ -94,6 +109,25 @@ class DeskFeedbackController(Controller):
             return await self._page(officer, feedback_id, "Thao tác không hợp lệ.", 422)
         except ff.Refused as exc:
             return await self._page(officer, feedback_id, exc.reason, 422)
+        return redirect_to(request, "desk.feedback.item", feedback_id=feedback_id)
+
+    async def _publish(
+        self, request: Request, officer: Officer, feedback_id: int, form: dict[str, str]
+    ) -> Response:
+        row = await feedback_desk.for_officer(officer_agency(officer), feedback_id)
+        if row is None:
+            raise NotFoundException("Không tìm thấy phản ánh")
+        text = feedback_publish.PublicText(
+            form.get("cong_khai_tieu_de", "")[:1000],
+            form.get("cong_khai_noi_dung", "")[:20000],
+            form.get("cong_khai_tra_loi", "")[:20000],
+        )
+        try:
+            await feedback_publish.publish(row, officer.id, text)
+        except feedback_publish.NotPublishable as exc:
+            return await self._page(officer, feedback_id, exc.reason, 422, text, exc.problems)
+        except ff.Refused as exc:
+            return await self._page(officer, feedback_id, exc.reason, 422, text)
         return redirect_to(request, "desk.feedback.item", feedback_id=feedback_id)
 
     @get("/{feedback_id:int}/tep/{file_token:str}", name="desk.feedback.attachment")

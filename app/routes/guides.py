@@ -33,6 +33,7 @@ class GuidesController(Controller):
             context={
                 "guide": found,
                 "pictures": {s.picture: _picture_url(s.picture) for s in found.steps},
+                "nojs_pictures": {s.picture: _picture_url(s.nojs_picture) for s in found.steps},
                 "width": guides.PICTURE_WIDTH,
                 "height": guides.PICTURE_HEIGHT,
                 "others": [g for g in guides.GUIDES if g.slug != slug],

@@ -17,7 +17,13 @@ from app.routes._guards import current_officer, role_only
 from app.services import statistics_export, statistics_pages, statistics_report
 from app.services.statistics_pages import COLUMN_LABELS, GROUPINGS
 
-CHART_KEYS = ("on_time", "online_share", "online_payment", "procedures_with_online")
+CHART_KEYS = (
+    "on_time",
+    "online_share",
+    "online_payment",
+    "procedures_with_online",
+    "satisfaction",
+)
 
 
 LEADER = {"officer": Provide(current_officer, sync_to_thread=False)}

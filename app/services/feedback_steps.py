@@ -33,8 +33,15 @@ def _search_text(row: dict[str, Any], answer: str) -> str:
     return fold(f"{row['subject']} {row['body']} {answer}")
 
 
-async def apply(feedback_id: int, decision: ff.Decision, actor_kind: str, actor_id: int | None):
-    """Store a decision: compare-and-set on the old status, history row, message to the sender."""
+async def apply(
+    feedback_id: int,
+    decision: ff.Decision,
+    actor_kind: str,
+    actor_id: int | None,
+    public: dict[str, str] | None = None,
+):
+    """Store a decision: compare-and-set on the old status, history row, message to the sender.
+    ``public``: for a publication, the subject, body and answer the public list shows."""
     now = local_now()
     A = ff.Action
     async with write_transaction():
@@ -53,8 +60,14 @@ async def apply(feedback_id: int, decision: ff.Decision, actor_kind: str, actor_
         if decision.action in (A.REFUSE, A.TRANSFER, A.ANSWER):
             updates["finished_on"] = now.date()
         if decision.action is A.PUBLISH:
+            shown = public or {
+                "subject": row["subject"],
+                "body": row["body"],
+                "answer": row["answer"],
+            }
             updates["published_at"] = now
-            updates["search_text"] = _search_text(row, row["answer"])
+            updates.update({f"public_{part}": text for part, text in shown.items()})
+            updates["search_text"] = _search_text(shown, shown["answer"])
         updates["due_on"] = await due_on(decision.to_status, {**row, **updates})
         columns = {Feedback._meta.get_column_by_name(k): v for k, v in updates.items()}
         done = (

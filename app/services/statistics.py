@@ -4,8 +4,8 @@ Every server process runs ``run_worker``: it takes a lease on the ``statistic_st
 process applies at a time), reads the history rows after the watermark, recomputes each touched
 dossier from its whole history (app/domain/statistics*.py), takes back what the dossier
 contributed before and adds what it contributes now, and moves the watermark — all in one
-transaction. ``rebuild`` recomputes everything from the history (``motcua rebuild-statistics``);
-a test checks that both give the same tables.
+transaction. app/services/statistics_rebuild.py recomputes everything from the history
+(``motcua rebuild-statistics``); a test checks that both give the same tables.
 
 On PostgreSQL ids are taken before commit, so a row with a smaller id can become visible after a
 larger one: the watermark only passes rows older than ``SETTLE_SECONDS``.
@@ -43,6 +43,7 @@ from app.models import (
     StatisticDossier,
     StatisticState,
 )
+from app.services import statistics_cache
 from app.services.calendar import local_now, to_local
 
 log = logging.getLogger("motcua.statistics")
@@ -122,10 +123,19 @@ def contribution_of(
     )
 
 
-async def contributions_for(ids: list[int], cal: WorkingCalendar) -> list[Contribution]:
-    """Recompute the given dossiers from their history."""
+def _of(column: Any, ids: list[int], span: bool) -> Any:
+    """``column IN ids``, or with ``span`` the range ids[0]..ids[-1] (a rebuild's chunk of
+    consecutive ids: no list of parameters to build; other dossiers in it are not used)."""
+    return (column >= ids[0]) & (column <= ids[-1]) if span else column.is_in(ids)
+
+
+async def contributions_for(
+    ids: list[int], cal: WorkingCalendar, span: bool = False
+) -> list[Contribution]:
+    """Recompute the given dossiers (sorted ids) from their history."""
     if not ids:
         return []
+    wanted = set(ids)
     rows = (
         await Dossier.select(
             Dossier.id,
@@ -138,7 +148,7 @@ async def contributions_for(ids: list[int], cal: WorkingCalendar) -> list[Contri
             Dossier.delivery_method,
             Dossier.is_delivery_recorded,
         )
-        .where(Dossier.id.is_in(ids))
+        .where(_of(Dossier.id, ids, span))
         .output(load_json=True)
         .run()
     )
@@ -152,7 +162,7 @@ async def contributions_for(ids: list[int], cal: WorkingCalendar) -> list[Contri
             DossierEvent.to_status,
             DossierEvent.data,
         )
-        .where(DossierEvent.dossier.is_in(ids))
+        .where(_of(DossierEvent.dossier, ids, span))
         .order_by(DossierEvent.id)
         .output(load_json=True)
         .run()
@@ -161,7 +171,7 @@ async def contributions_for(ids: list[int], cal: WorkingCalendar) -> list[Contri
     attached = {
         r["dossier"]
         for r in await Attachment.select(Attachment.dossier)
-        .where(Attachment.dossier.is_in(ids))
+        .where(_of(Attachment.dossier, ids, span))
         .distinct()
         .run()
     }
@@ -169,7 +179,9 @@ async def contributions_for(ids: list[int], cal: WorkingCalendar) -> list[Contri
         r["dossier"]
         for r in await Payment.select(Payment.dossier)
         .where(
-            Payment.dossier.is_in(ids) & (Payment.status == "paid") & (Payment.method == "online")
+            _of(Payment.dossier, ids, span)
+            & (Payment.status == "paid")
+            & (Payment.method == "online")
         )
         .distinct()
         .run()
@@ -177,6 +189,7 @@ async def contributions_for(ids: list[int], cal: WorkingCalendar) -> list[Contri
     return [
         contribution_of(row, events[row["id"]], row["id"] in attached, row["id"] in paid, cal)
         for row in rows
+        if row["id"] in wanted
     ]
 
 
@@ -196,22 +209,40 @@ def _stored(counts: dict[tuple[date, str], int]) -> list[list[Any]]:
     return [[day.isoformat(), column, n] for (day, column), n in sorted(counts.items())]
 
 
-async def _upsert_days(totals: DayTotals) -> None:
+def month_totals(totals: DayTotals) -> DayTotals:
+    """The daily totals summed per calendar month (keys "<agency>:<procedure>:<YYYY-MM>")."""
+    months: DayTotals = {}
+    for key, cell in totals.items():
+        cells = months.setdefault(key[: key.rindex("-")], {})
+        for column, n in cell.items():
+            cells[column] = cells.get(column, 0) + n
+    return months
+
+
+def _key_parts(key: str) -> tuple[int, int, date]:
+    agency, procedure, when = key.split(":")
+    return int(agency), int(procedure), date.fromisoformat(when if len(when) > 7 else when + "-01")
+
+
+async def _upsert(table: str, period_column: str, totals: DayTotals) -> None:
     columns = ", ".join(DAY_COLUMNS)
-    updates = ", ".join(f"{c} = statistic_day.{c} + excluded.{c}" for c in DAY_COLUMNS)
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in DAY_COLUMNS)
     placeholders = ", ".join("{}" for _ in range(4 + len(DAY_COLUMNS)))
     sql = (
-        f"INSERT INTO statistic_day (key, agency, procedure, day, {columns}) "
+        f"INSERT INTO {table} (key, agency, procedure, {period_column}, {columns}) "
         f"VALUES ({placeholders}) ON CONFLICT (key) DO UPDATE SET {updates}"
     )
-    for key, cell in totals.items():
+    for key, cell in sorted(totals.items()):
         if not any(cell.values()):
             continue
-        agency, procedure, day = key.split(":")
         values = [cell.get(c, 0) for c in DAY_COLUMNS]
-        await StatisticDay.raw(
-            sql, key, int(agency), int(procedure), date.fromisoformat(day), *values
-        ).run()
+        await StatisticDay.raw(sql, key, *_key_parts(key), *values).run()
+
+
+async def _upsert_days(totals: DayTotals) -> None:
+    """Add the changes to the days and to their months."""
+    await _upsert("statistic_day", "day", totals)
+    await _upsert("statistic_month", "month", month_totals(totals))
 
 
 async def _apply(contributions: Iterable[Contribution]) -> None:
@@ -315,95 +346,10 @@ async def refresh(batch: int = 500, settle_seconds: float = SETTLE_SECONDS) -> i
                 .where(StatisticState.name == STATE)
                 .run()
             )
+        statistics_cache.forget()
         return len(new)
     finally:
         await _release()
-
-
-async def rebuild(chunk: int = 2000) -> int:
-    """Recompute every aggregate from the history; returns the number of dossiers."""
-    now = datetime.now(UTC)
-    for _ in range(LEASE_SECONDS * 2):
-        if await _claim(now):
-            break
-        await asyncio.sleep(0.5)
-        now = datetime.now(UTC)
-    else:
-        raise RuntimeError("the statistics worker holds the lease")
-    try:
-        cal = await statistics_calendar()
-        top = (
-            await DossierEvent.select(DossierEvent.id)
-            .order_by(DossierEvent.id, ascending=False)
-            .first()
-            .run()
-        )
-        watermark = top["id"] if top else 0
-        async with write_transaction():
-            await StatisticDay.delete(force=True).run()
-            await StatisticDossier.delete(force=True).run()
-            totals: DayTotals = {}
-            done, last = 0, 0
-            while True:
-                ids = [
-                    r["id"]
-                    for r in await Dossier.select(Dossier.id)
-                    .where((Dossier.id > last) & (Dossier.received_at.is_not_null()))
-                    .order_by(Dossier.id)
-                    .limit(chunk)
-                    .run()
-                ]
-                if not ids:
-                    break
-                last = ids[-1]
-                contributions = await contributions_for(ids, cal)
-                for c in contributions:
-                    add_counts(totals, c.agency, c.procedure, c.counts.items())
-                await _insert_dossiers(contributions)
-                done += len(contributions)
-            await _insert_days(totals)
-            await (
-                StatisticState.update({StatisticState.watermark: watermark})
-                .where(StatisticState.name == STATE)
-                .run()
-            )
-        return done
-    finally:
-        await _release()
-
-
-async def _insert_dossiers(contributions: list[Contribution]) -> None:
-    rows = [
-        StatisticDossier(
-            dossier=c.dossier,
-            agency=c.agency,
-            procedure=c.procedure,
-            counts=_stored(c.counts),
-            **c.facts,
-        )
-        for c in contributions
-    ]
-    if rows:
-        await StatisticDossier.insert(*rows).run()
-
-
-async def _insert_days(totals: DayTotals) -> None:
-    rows = []
-    for key, cell in totals.items():
-        if not any(cell.values()):
-            continue
-        agency, procedure, day = key.split(":")
-        rows.append(
-            StatisticDay(
-                key=key,
-                agency=int(agency),
-                procedure=int(procedure),
-                day=date.fromisoformat(day),
-                **{c: cell.get(c, 0) for c in DAY_COLUMNS},
-            )
-        )
-    for start in range(0, len(rows), 500):
-        await StatisticDay.insert(*rows[start : start + 500]).run()
 
 
 async def run_worker(poll_seconds: float) -> None:

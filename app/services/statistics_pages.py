@@ -3,31 +3,28 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from app.domain.statistics import Period
+from app.domain.statistics import ONE_DAY, Period
 from app.domain.statistics_days import GROUPS, columns_from_counts
 from app.domain.statistics_figures import (
     DEFAULT_TARGETS,
     Figure,
     Ratio,
+    Voice,
     average_days,
     public_figures,
     self_assessment,
 )
 from app.domain.statistics_periods import PeriodChoice, PeriodInvalid, current_quarter, period_of
 from app.models import Dossier, StatisticDossier
+from app.services import feedback_figures, statistics_cache
 from app.services import statistics_report as report
 from app.services.calendar import local_now
 from app.settings import get_settings
 
-# Where satisfaction comes from once ratings exist: an async function (agencies, period) →
-# Ratio | None. None (the default): shown as "chưa có dữ liệu".
-SatisfactionSource = Callable[[list[int], Period], Awaitable[Ratio | None]]
-satisfaction_source: SatisfactionSource | None = None
 COLUMN_LABELS = {
     "c3": "Tổng số hồ sơ nhận giải quyết",
     "c4": "Nhận trong kỳ trực tuyến",
@@ -105,21 +102,51 @@ async def build_report(agencies: dict[int, str], period: Period, by: str) -> Rep
     return Report(agencies, period, by, rows, total)
 
 
+@dataclass
+class AgencySatisfaction:
+    name: str
+    counts: feedback_figures.Satisfaction
+
+
+async def voice_of(
+    agencies: dict[int, str], period: Period, resolved: int
+) -> tuple[Voice, list[AgencySatisfaction]]:
+    """Ratings and PAKN of the agencies in the period (app/services/feedback_figures.py), and
+    the satisfaction of each agency that was rated."""
+    ids, end = list(agencies), period.end + ONE_DAY  # feedback_figures: end excluded
+    rated = await feedback_figures.satisfaction(period.start, end, ids)
+    good = sum(s.very_satisfied + s.satisfied for s in rated)
+    handled = await feedback_figures.complaints_on_time(period.start, end, ids)
+    flagged = await feedback_figures.flagged_dossiers(period.start, end, ids)
+    voice = Voice(
+        satisfaction=Ratio(good, sum(s.total for s in rated)),
+        complaints_on_time=Ratio(handled.on_time, handled.total),
+        flagged=Ratio(flagged, resolved),
+    )
+    per_agency = [AgencySatisfaction(agencies[s.agency_id], s) for s in rated if s.total]
+    return voice, sorted(per_agency, key=lambda a: a.name)
+
+
 async def figures_for(agencies: dict[int, str], period: Period) -> dict[str, Any]:
+    """The public figures and the self-assessment (app/services/statistics_cache.py)."""
+    key = ("figures", tuple(sorted(agencies.items())), period.start, period.end)
+    return await statistics_cache.remembered(key, lambda: _figures_for(agencies, period))
+
+
+async def _figures_for(agencies: dict[int, str], period: Period) -> dict[str, Any]:
     rows, total = await report.report_rows(agencies, period, "don-vi")
     cells = total.full
     online = await report.online_procedure_count(list(agencies))
-    source = satisfaction_source
-    satisfaction = await source(list(agencies), period) if source else None
-    figures: list[Figure] = public_figures(
-        cells, len(total.procedures_online), online, satisfaction, targets()
-    )
+    voice, satisfaction = await voice_of(agencies, period, cells["resolved_count"])
+    with_online = len(total.procedures_online)
+    figures: list[Figure] = public_figures(cells, with_online, online, voice, targets())
     return {
         "figures": figures,
         "cells": cells,
         "average_days": average_days(cells),
         "rows": rows,
-        "assessment": self_assessment(cells, len(total.procedures_online), online),
+        "satisfaction_by_agency": satisfaction,
+        "assessment": self_assessment(cells, with_online, online, voice),
     }
 
 

@@ -1,21 +1,31 @@
 """Form II.06a and the public figures, read from the daily aggregates only.
 
-For a period [start, end] and a set of agencies: three grouped sums over ``statistic_day`` — the
-days in the period (cols 4, 5, 8–10 and the other counters), the running ``open``/``overdue``
-deltas up to ``end`` (cols 11–13) and the running ``open`` before ``start`` (col 6).
+For a period [start, end] and a set of agencies: three grouped sums — the days in the period
+(cols 4, 5, 8–10 and the other counters), the running ``open``/``overdue`` deltas up to ``end``
+(cols 11–13) and the running ``open`` before ``start`` (col 6). Each reads the whole months of
+the range from ``statistic_month`` and only the edge days of a partial month from
+``statistic_day`` (app/domain/statistics_ranges.py), so a year costs twelve rows per agency and
+procedure, whatever the number of dossiers.
 """
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from app.domain.statistics import LEAF_COLUMNS, Period, totals
-from app.models import Agency, Procedure, ProcedureLevel, ProcedureSector, StatisticDay
+from app.domain.statistics import LEAF_COLUMNS, ONE_DAY, Period, totals
+from app.domain.statistics_ranges import split
+from app.models import (
+    Agency,
+    Procedure,
+    ProcedureLevel,
+    ProcedureSector,
+    StatisticDay,
+)
 from app.models.account import Officer
+from app.services import statistics_cache
 
 PERIOD_SUMS = ("c4", "c5", "c8", "c9", "c10", "fee_due", "paid_online", "digitised", "e_result")
 PERIOD_SUMS += ("resolved_days", "resolved_count")
@@ -44,60 +54,59 @@ async def _grouped(sql: str, *args: Any) -> list[dict[str, Any]]:
     return await StatisticDay.raw(sql, *args).run()
 
 
-CACHE_SECONDS = 30.0  # the same figures for everybody asking within this time
-_cache: dict[tuple, tuple[float, dict[Key, dict[str, int]]]] = {}
-_lock = asyncio.Lock()
-
-
 async def cells_by_key(agencies: list[int], period: Period) -> dict[Key, dict[str, int]]:
-    """The leaf columns and counters per (agency, procedure), kept for CACHE_SECONDS."""
-    key = (tuple(sorted(agencies)), period.start, period.end)
-    hit = _cache.get(key)
-    if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
-        return hit[1]
-    async with _lock:  # one computation at a time: concurrent askers wait for its result
-        hit = _cache.get(key)
-        if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
-            return hit[1]
-        cells = await _cells_by_key(agencies, period)
-    if len(_cache) > 1000:
-        _cache.clear()
-    _cache[key] = (time.monotonic(), cells)
-    return cells
+    """The leaf columns and counters per (agency, procedure) (app/services/statistics_cache.py)."""
+    key = ("cells", tuple(sorted(agencies)), period.start, period.end)
+    return await statistics_cache.remembered(key, lambda: _cells_by_key(agencies, period))
+
+
+def _range_sql(
+    agencies: list[int], lo: date | None, hi: date, columns: str
+) -> tuple[str, list[Any]]:
+    """SELECT agency, procedure, <columns> over [lo, hi] (lo None: from the beginning), read
+    from the whole months of ``statistic_month`` and the edge days of ``statistic_day``."""
+    where, parts, args = f"agency IN ({_in(agencies)})", [], []
+    part = split(lo, hi)
+    if part.months is not None:
+        first, last = part.months
+        since = "" if lo is None else " AND month >= {}"
+        parts.append(f"SELECT agency, procedure, {columns} FROM statistic_month WHERE {where}"
+                     f"{since} AND month <= {{}}")  # fmt: skip
+        args += [*agencies, *([first] if lo is not None else []), last]
+    for day_lo, day_hi in part.days:
+        parts.append(f"SELECT agency, procedure, {columns} FROM statistic_day WHERE {where} "
+                     "AND day >= {} AND day <= {}")  # fmt: skip
+        args += [*agencies, day_lo, day_hi]
+    return " UNION ALL ".join(parts), args
+
+
+async def _sums(
+    agencies: list[int], lo: date | None, hi: date, columns: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    inner, args = _range_sql(agencies, lo, hi, ", ".join(columns))
+    if not inner:
+        return []
+    sums = ", ".join(f"SUM({c}) AS {c}" for c in columns)
+    return await _grouped(
+        f"SELECT agency, procedure, {sums} FROM ({inner}) AS part GROUP BY agency, procedure",
+        *args,
+    )
 
 
 async def _cells_by_key(agencies: list[int], period: Period) -> dict[Key, dict[str, int]]:
     if not agencies:
         return {}
-    where = f"agency IN ({_in(agencies)})"
-    sums = ", ".join(f"SUM({c}) AS {c}" for c in PERIOD_SUMS)
     out: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(LEAF_COLUMNS, 0))
-    for row in await _grouped(
-        f"SELECT agency, procedure, {sums} FROM statistic_day WHERE {where} "
-        "AND day >= {} AND day <= {} GROUP BY agency, procedure",
-        *agencies,
-        period.start,
-        period.end,
-    ):
+    for row in await _sums(agencies, period.start, period.end, PERIOD_SUMS):
         out[row["agency"], row["procedure"]].update({c: int(row[c] or 0) for c in PERIOD_SUMS})
-    for row in await _grouped(
-        "SELECT agency, procedure, SUM(open_delta) AS o, SUM(overdue_delta) AS d "
-        f"FROM statistic_day WHERE {where} AND day <= {{}} GROUP BY agency, procedure",
-        *agencies,
-        period.end,
-    ):
-        opened, overdue = int(row["o"] or 0), int(row["d"] or 0)
+    for row in await _sums(agencies, None, period.end, ("open_delta", "overdue_delta")):
+        opened, overdue = int(row["open_delta"] or 0), int(row["overdue_delta"] or 0)
         if opened or overdue:
             cell = out[row["agency"], row["procedure"]]
             cell["c13"], cell["c12"] = overdue, opened - overdue
-    for row in await _grouped(
-        "SELECT agency, procedure, SUM(open_delta) AS o "
-        f"FROM statistic_day WHERE {where} AND day < {{}} GROUP BY agency, procedure",
-        *agencies,
-        period.start,
-    ):
-        if row["o"]:
-            out[row["agency"], row["procedure"]]["c6"] = int(row["o"])
+    for row in await _sums(agencies, None, period.start - ONE_DAY, ("open_delta",)):
+        if row["open_delta"]:
+            out[row["agency"], row["procedure"]]["c6"] = int(row["open_delta"])
     return dict(out)
 
 
@@ -154,6 +163,10 @@ async def report_scope(officer: Officer) -> dict[int, str]:
     """The agencies a leader reports on: the whole province for a provincial agency, else
     their own agency."""
     agency_id = officer.agency if isinstance(officer.agency, int) else officer.agency.id
+    return await statistics_cache.remembered(("scope", agency_id), lambda: _scope(agency_id))
+
+
+async def _scope(agency_id: int) -> dict[int, str]:
     own = (
         await Agency.select(Agency.id, Agency.name, Agency.level.key)
         .where(Agency.id == agency_id)
@@ -167,6 +180,10 @@ async def report_scope(officer: Officer) -> dict[int, str]:
 
 
 async def public_agencies() -> dict[int, str]:
+    return await statistics_cache.remembered("public agencies", _public_agencies)
+
+
+async def _public_agencies() -> dict[int, str]:
     rows = (
         await Agency.select(Agency.id, Agency.name)
         .where(Agency.level.is_active == True)  # noqa: E712

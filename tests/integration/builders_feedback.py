@@ -83,3 +83,19 @@ async def feedback_act(client: AsyncTestClient, feedback_id: int, action: str, *
     return await post(
         client, f"/mot-cua/phan-anh/{feedback_id}/xu-ly", {"action": action, **fields}
     )
+
+
+async def publish_as_suggested(client: AsyncTestClient, feedback_id: int, **changes: str):
+    """Publish with the texts the desk suggests (the sender's details hidden), changed by
+    ``changes`` (cong_khai_tieu_de, cong_khai_noi_dung, cong_khai_tra_loi)."""
+    from app.services import feedback_publish
+
+    row = await Feedback.select().where(Feedback.id == feedback_id).first().run()
+    text = feedback_publish.suggested(row)
+    fields = {
+        "cong_khai_tieu_de": text.subject,
+        "cong_khai_noi_dung": text.body,
+        "cong_khai_tra_loi": text.answer,
+        **changes,
+    }
+    return await feedback_act(client, feedback_id, "publish", **fields)

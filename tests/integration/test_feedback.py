@@ -9,6 +9,7 @@ from tests.integration.builders_feedback import (
     RECEPTIONIST,
     complaint_form,
     feedback_act,
+    publish_as_suggested,
     send_complaint,
 )
 
@@ -68,7 +69,7 @@ async def test_a_complaint_goes_through_its_statuses_and_is_published_without_th
         desk, row["id"], "answer", ghi_chu=answer, phan_loai="officer_conduct"
     )
     assert answered.status_code == 303
-    assert (await feedback_act(desk, row["id"], "publish")).status_code == 303
+    assert (await publish_as_suggested(desk, row["id"])).status_code == 303
     public = await (await clients.new()).get("/phan-anh/cong-khai?q=nhac nho can bo")
     assert answer in public.text and row["subject"] in public.text
     for private in (row["name"], row["phone"], row["email"], row["address"]):
@@ -122,7 +123,7 @@ async def test_a_reader_counts_once_even_clicking_twice_at_once(clients):
     desk = await clients.officer(RECEPTIONIST)
     await feedback_act(desk, row["id"], "receive")
     await feedback_act(desk, row["id"], "answer", ghi_chu="Trả lời", phan_loai="regulation")
-    await feedback_act(desk, row["id"], "publish")
+    await publish_as_suggested(desk, row["id"])
     reader = await clients.new()
     await reader.get("/phan-anh/cong-khai")  # the reader's cookie
     path = f"/phan-anh/cong-khai/{row['id']}/binh-chon"
@@ -153,3 +154,52 @@ async def test_two_officers_receiving_at_once_make_one_step(clients):
         [(a, path, {"action": "receive"}), (b, path, {"action": "receive"})]
     )
     assert sorted(r.status_code for r in responses) == [303, 422]
+
+
+async def test_the_officer_removes_personal_details_typed_in_the_text_before_publishing(clients):
+    card = "093095001234"
+    visitor = await clients.new()
+    body = f"Tôi là Lê Văn Cường, CCCD {card}, ở Số 5 đường Trần Phú; cán bộ hẹn lại ba lần."
+    row = await send_complaint(visitor, noi_dung=body)
+    desk = await clients.officer(RECEPTIONIST)
+    await feedback_act(desk, row["id"], "receive")
+    answer = f"Kính gửi ông Lê Văn Cường (số {row['phone']}): đã nhắc nhở cán bộ tiếp nhận."
+    await feedback_act(desk, row["id"], "answer", ghi_chu=answer, phan_loai="officer_conduct")
+
+    page = (await desk.get(f"/mot-cua/phan-anh/{row['id']}")).text
+    assert "Tôi là [đã ẩn], CCCD 093095001234, ở [đã ẩn]; cán bộ hẹn lại ba lần." in page
+    assert "Kính gửi ông [đã ẩn] (số [đã ẩn]): đã nhắc nhở cán bộ tiếp nhận." in page
+
+    # the sender's phone typed back (with spaces) is refused; what was typed is kept
+    spaced = " ".join(row["phone"][i : i + 4] for i in range(0, 10, 4))
+    typed = f"Liên hệ {spaced}; đã nhắc nhở cán bộ tiếp nhận."
+    refused = await publish_as_suggested(desk, row["id"], cong_khai_tra_loi=typed)
+    assert refused.status_code == 422
+    assert "vẫn còn họ tên, số điện thoại" in refused.text and typed in refused.text
+    empty = await publish_as_suggested(desk, row["id"], cong_khai_noi_dung="  ")
+    assert empty.status_code == 422 and "Vui lòng nhập nội dung sẽ công khai" in empty.text
+
+    edited = "Tôi bị cán bộ hẹn lại ba lần."
+    done = await publish_as_suggested(desk, row["id"], cong_khai_noi_dung=edited)
+    assert done.status_code == 303
+    public = (await (await clients.new()).get("/phan-anh/cong-khai?q=hen lai ba lan")).text
+    assert edited in public and "Kính gửi ông [đã ẩn]" in public
+    for private in (card, row["name"], row["phone"], row["address"], body):
+        assert private not in public
+    stored = await Feedback.select().where(Feedback.id == row["id"]).first().run()
+    assert (stored["body"], stored["answer"], stored["status"]) == (body, answer, "published")
+    events = (await desk.get(f"/mot-cua/phan-anh/{row['id']}")).text
+    assert "Đã biên tập trước khi công khai: nội dung, câu trả lời" in events
+    tracked = (await visitor.get(_track(row))).text
+    assert "đã nhắc nhở cán bộ tiếp nhận" in tracked
+
+
+async def test_an_officer_of_another_agency_cannot_publish_it(clients):
+    row = await send_complaint(await clients.new())
+    desk = await clients.officer(RECEPTIONIST)
+    await feedback_act(desk, row["id"], "receive")
+    await feedback_act(desk, row["id"], "answer", ghi_chu="Trả lời", phan_loai="regulation")
+    other = await clients.officer("tiepnhan.tanlap")
+    assert (await publish_as_suggested(other, row["id"])).status_code == 404
+    status = await Feedback.select(Feedback.status).where(Feedback.id == row["id"]).run()
+    assert status[0]["status"] == "answered"

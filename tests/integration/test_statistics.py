@@ -5,15 +5,18 @@ from datetime import date
 
 from app.domain.dossier_flow import Action, Role
 from app.domain.statistics import Period
+from app.domain.statistics_days import DAY_COLUMNS
 from app.domain.statistics_figures import Ratio, public_figures
-from app.models import StatisticDay
-from app.services import statistics, statistics_report
+from app.models import StatisticDay, StatisticMonth
+from app.services import statistics, statistics_rebuild, statistics_report
 from tests.integration.builders_statistics import Desk, all_round_officer, at, new_commune
 
 Q2 = Period(date(2026, 4, 1), date(2026, 6, 30))
 Q3 = Period(date(2026, 7, 1), date(2026, 9, 30))
 JULY = Period(date(2026, 7, 1), date(2026, 7, 31))
 SUMMER = Period(date(2026, 6, 1), date(2026, 9, 30))
+# a free range: the edge days of June and July come from the daily rows, not the months
+EDGES = Period(date(2026, 6, 24), date(2026, 7, 3))
 
 # P19 takes 3 working days, due at 17:00.
 #   A counter, received Mon 22/6, resolved Wed 24/6 (due Thu 25/6)             early
@@ -28,6 +31,9 @@ EXPECTED = {
     Q3: {"c4": 0, "c5": 2, "c6": 3, "c8": 2, "c9": 1, "c10": 1, "c12": 0, "c13": 1},
     JULY: {"c4": 0, "c5": 2, "c6": 3, "c8": 2, "c9": 1, "c10": 1, "c12": 0, "c13": 1},
     SUMMER: {"c4": 0, "c5": 6, "c6": 0, "c8": 3, "c9": 1, "c10": 1, "c12": 0, "c13": 1},
+    # A carried over and resolved early; B late, C on time, E early; D waits for its
+    # supplement (judged when asked, within time) and F is open within time on 3/7
+    EDGES: {"c4": 0, "c5": 5, "c6": 1, "c8": 2, "c9": 1, "c10": 1, "c12": 2, "c13": 0},
 }
 
 
@@ -75,6 +81,23 @@ async def _days_of(agency: int) -> list[dict]:
     )
 
 
+async def _months_of(agency: int) -> list[dict]:
+    rows = await StatisticMonth.select().where(StatisticMonth.agency == agency).run()
+    return sorted(
+        ({k: v for k, v in r.items() if k != "id"} for r in rows if any(r[c] for c in DAY_COLUMNS)),
+        key=lambda r: r["key"],
+    )
+
+
+async def _days_summed_by_month(agency: int) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for row in await StatisticDay.select().where(StatisticDay.agency == agency).run():
+        month = out.setdefault(row["key"][:-3], dict.fromkeys(DAY_COLUMNS, 0))
+        for column in DAY_COLUMNS:
+            month[column] += row[column]
+    return {key: cells for key, cells in out.items() if any(cells.values())}
+
+
 async def test_every_column_of_the_report_across_a_quarter_boundary_matches_the_hand_count(
     demo_db,
 ):
@@ -117,8 +140,14 @@ async def test_incremental_aggregates_equal_a_rebuild_from_the_history(demo_db):
     _, q3 = await statistics_report.report_rows({agency: "x"}, Q3, "don-vi")
     assert (q3.full["c10"], q3.full["c13"]) == (2, 0)
 
-    await statistics.rebuild()
+    months = await _months_of(agency)
+    summed = await _days_summed_by_month(agency)
+    assert {m["key"]: {c: m[c] for c in DAY_COLUMNS} for m in months} == summed
+    assert [m["key"].rsplit(":", 1)[1] for m in months] == ["2026-06", "2026-07"]
+
+    await statistics_rebuild.rebuild()
     assert await _days_of(agency) == incremental
+    assert await _months_of(agency) == months
     assert incremental
 
 

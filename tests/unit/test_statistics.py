@@ -322,7 +322,13 @@ def test_periods_cover_months_quarters_halves_nine_months_years_and_ranges():
 
 
 def test_public_figures_and_the_766_estimate_from_counts_worked_out_by_hand():
-    from app.domain.statistics_figures import Ratio, average_days, public_figures, self_assessment
+    from app.domain.statistics_figures import (
+        Ratio,
+        Voice,
+        average_days,
+        public_figures,
+        self_assessment,
+    )
 
     cells = totals({"c4": 6, "c5": 4, "c6": 2, "c8": 3, "c9": 2, "c10": 1, "c12": 5, "c13": 1})
     cells.update(
@@ -334,13 +340,27 @@ def test_public_figures_and_the_766_estimate_from_counts_worked_out_by_hand():
     assert figures["online_payment"].ratio == Ratio(1, 4)
     assert figures["procedures_with_online"].ratio == Ratio(2, 8)
     assert figures["procedures_with_online"].meets_target is False  # 25 % < 50 %
-    assert figures["satisfaction"].ratio is None  # no source yet
+    assert figures["satisfaction"].ratio is None  # nothing counted
+    assert figures["flagged"].ratio is None
     assert average_days(cells) == 4.2
     score = {i.code: i for i in self_assessment(cells, 2, 8)}
     assert score["2.1"].points == round(20 * 10 / 12, 2)
     assert score["3.3"].points == 6  # 60 % ≥ 50 %: full points
     assert score["4.2"].points == 4  # 80 % ≥ 80 %
     assert score["5.4"].points is None
-    with_complaints = {i.code: i for i in self_assessment(cells, 2, 8, complaints=Ratio(1, 12))}
+    assert score["5.2"].points is None
+    voice = Voice(Ratio(9, 10), Ratio(3, 4), flagged=Ratio(1, 12))
+    with_complaints = {i.code: i for i in self_assessment(cells, 2, 8, voice)}
     assert with_complaints["5.4"].ratio == Ratio(9, 12)  # 12 − (2 overdue + 1 complaint)
+    assert with_complaints["5.4"].points == round(6 * 9 / 12 / 0.9, 2)
+    assert with_complaints["5.2"].points == 4.5  # 6 × 3/4
+    no_pakn = {
+        i.code: i for i in self_assessment(cells, 2, 8, Voice(complaints_on_time=Ratio(0, 0)))
+    }
+    assert no_pakn["5.2"].points == 6  # no PAKN in the period: full points
+    shown = {f.key: f for f in public_figures(cells, 2, 8, voice)}
+    assert shown["satisfaction"].ratio == Ratio(9, 10)
+    assert shown["satisfaction"].meets_target is True  # 90 % ≥ 90 %
+    assert shown["complaints_on_time"].meets_target is False
+    assert shown["flagged"].ratio.percent == round(100 / 12, 2)
     assert Ratio(0, 0).percent is None
