@@ -11,6 +11,7 @@ from app.models.catalogue import (
     ProcedureSector,
     Sector,
 )
+from app.models.desk import DeskView, DossierAnnotation, DossierFollow
 from app.models.dossier import Attachment, CalendarDay, Dossier, DossierEvent, DossierSequence
 from app.models.feedback import (
     FaqItem,
@@ -49,6 +50,9 @@ TABLES = [
     DossierEvent,
     DossierSequence,
     CalendarDay,
+    DeskView,
+    DossierFollow,
+    DossierAnnotation,
     Payment,
     PaymentCallback,
     Feedback,
@@ -71,8 +75,11 @@ __all__ = [
     "CatalogueState",
     "Citizen",
     "Component",
+    "DeskView",
     "Dossier",
+    "DossierAnnotation",
     "DossierEvent",
+    "DossierFollow",
     "DossierSequence",
     "FaqItem",
     "Feedback",
