@@ -42,6 +42,9 @@ from app.routes.desk import (
     DeskIntakeController,
     ReconciliationController,
 )
+from app.routes.desk_batch import DeskBatchController
+from app.routes.desk_queue import DeskQueueController
+from app.routes.desk_work import DeskWorkController
 from app.routes.feedback import FeedbackController, RatingController
 from app.routes.feedback_desk import (
     DeskFaqController,
@@ -146,6 +149,9 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             CitizenController,
             CitizenDossierController,
             DeskController,
+            DeskQueueController,
+            DeskBatchController,
+            DeskWorkController,
             TrackingController,
             CitizenPaymentController,
             GatewayController,

@@ -15,13 +15,8 @@ from urllib.parse import urlencode
 from app.domain.calendar import WorkingCalendar, working_days_between
 
 CHANNELS = {"online": "Trực tuyến", "counter": "Trực tiếp", "post": "Bưu chính"}
-# Sort keys shown to officers, the column they order by, whether the column may be empty.
-SORTS = {
-    "han": ("due_at", True),
-    "nhan": ("submitted_at", False),
-    "ma": ("code", False),
-    "nguoi-nop": ("applicant_name", False),
-}
+# Sort keys shown to officers and the column they order by (empty values always come last).
+SORTS = {"han": "due_at", "nhan": "submitted_at", "ma": "code", "nguoi-nop": "applicant_name"}
 SORT_LABELS = {
     "han": "Hạn trả",
     "nhan": "Ngày nhận",
@@ -53,9 +48,7 @@ class QueueView:
 
     @property
     def has_filters(self) -> bool:
-        return any(
-            getattr(self, f.name) for f in fields(self) if f.name not in ("queue", "errors")
-        )
+        return any(getattr(self, f.name) for f in fields(self) if f.name not in ("queue", "errors"))
 
     def officer_id(self) -> int | None:
         return int(self.officer) if self.officer.isdigit() else None
@@ -98,9 +91,7 @@ def _date(value: str) -> date | None:
         raise ValueError(DATE_ERROR) from exc
 
 
-def parse_view(
-    query: Mapping[str, str], fee_statuses: frozenset[str] = frozenset()
-) -> QueueView:
+def parse_view(query: Mapping[str, str], fee_statuses: frozenset[str] = frozenset()) -> QueueView:
     """The view a query string asks for; what cannot be read is dropped with an error
     keyed by the parameter, so the page says what was wrong and keeps the rest."""
     errors: dict[str, str] = {}
@@ -191,12 +182,10 @@ def decode_cursor(text: str, sort: str) -> tuple[bool, object, int] | None:
     parts = text.split("|")
     if len(parts) != 3 or parts[0] not in ("0", "1") or not parts[2].isdigit():
         return None
-    column, nullable = SORTS.get(sort, SORTS["nhan"])
+    column = SORTS.get(sort, SORTS["nhan"])
     raw = parts[1]
     value: object
     if raw == "~":
-        if not nullable:
-            return None
         value = None
     elif column.endswith("_at") and raw.startswith("t"):
         try:
@@ -216,7 +205,7 @@ def decode_cursor(text: str, sort: str) -> tuple[bool, object, int] | None:
 
 
 def due_words(due_on: date | None, today: date, calendar: WorkingCalendar) -> str:
-    """"còn n ngày" / "đến hạn hôm nay" / "quá hạn n ngày", counted in working days."""
+    """ "còn n ngày" / "đến hạn hôm nay" / "quá hạn n ngày", counted in working days."""
     if due_on is None:
         return ""
     if due_on == today:

@@ -26,9 +26,9 @@ from app.services import (
     delivery,
     desk,
     desk_documents,
+    desk_work,
     documents,
     fee_receipts,
-    feedback_desk,
     intake,
     outbox,
     payments,
@@ -117,6 +117,7 @@ async def _dossier_context(officer: Officer, view, error: str = "") -> dict[str,
         "flow": flow,
         "error": error,
         "today": facts.today,
+        "work": await desk_work.opened(officer.id, view.row["id"]),
     }
 
 
@@ -144,45 +145,6 @@ class DeskController(Controller):
                 status_code=exc.status_code,
             )
         return await after_password(request, officer)
-
-    @get("/", name="desk.home", dependencies=OFFICER)
-    async def home(
-        self,
-        request: Request,
-        officer: NamedDependency[Officer],
-        queue: Annotated[str, QueryParameter(name="hang", max_length=20)] = "",
-        q: Annotated[str, QueryParameter(name="q", max_length=100)] = "",
-        page: Annotated[int, QueryParameter(name="trang", ge=1, le=100000)] = 1,
-    ) -> Template:
-        agency_id = desk.officer_agency(officer)
-        roles = officer_roles(officer)
-        default = (
-            "cho-phe-duyet"
-            if flow.Role.LEADER in roles
-            else ("dang-xu-ly" if flow.Role.SPECIALIST in roles else "moi")
-        )
-        queue = queue if queue in desk.QUEUE_BY_KEY else default
-        now = workflow.local_now()
-        counts = await desk.queue_counts(agency_id, now)
-        result = await desk.list_queue(agency_id, queue, q, page, now, counts)
-        agency = await Agency.select(Agency.name).where(Agency.id == agency_id).first().run()
-        return render(
-            request,
-            "pages/desk/home.html",
-            "partials/desk/queue.html",
-            {
-                "officer": officer,
-                "agency_name": agency["name"],
-                "queues": desk.QUEUES,
-                "counts": counts,
-                "queue": desk.QUEUE_BY_KEY[queue],
-                "q": q,
-                "result": result,
-                "labels": flow.STATUS_LABELS,
-                "now": now,
-                "feedback_due": await feedback_desk.due_counts(agency_id),
-            },
-        )
 
     @get("/ho-so/{dossier_id:int}", name="desk.dossier", dependencies=OFFICER)
     async def dossier(
