@@ -103,6 +103,7 @@ def parse_view(query: Mapping[str, str], fee_statuses: frozenset[str] = frozense
                 values[name] = _date(raw)
             except ValueError as exc:
                 errors[param] = str(exc)
+                values[name] = None
         elif name == "followed":
             values[name] = raw == "1"
         elif name == "descending":
