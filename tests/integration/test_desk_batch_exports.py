@@ -7,8 +7,8 @@ import io
 import re
 import secrets
 import zipfile
-from html import unescape
 from datetime import UTC, datetime, timedelta
+from html import unescape
 
 from app.models import Agency, Dossier, Procedure
 from tests.integration.builders import (
@@ -103,7 +103,9 @@ async def test_two_officers_batching_the_same_dossiers_at_once_receive_each_once
         first = await clients.officer("tiepnhan.hoabinh")
         second = await clients.officer("tiepnhan.hoabinh")
         form = {"thao_tac": "receive", "ho_so": ids}
-        answers = await simultaneously([(first, "/mot-cua/lo", form), (second, "/mot-cua/lo", form)])
+        answers = await simultaneously(
+            [(first, "/mot-cua/lo", form), (second, "/mot-cua/lo", form)]
+        )
         assert [a.status_code for a in answers] == [200, 200]
         for d in dossiers:
             assert len([e for e in await events_of(d.id) if e["action"] == "receive"]) == 1
@@ -141,7 +143,7 @@ async def _export_fixture() -> tuple[str, list[str]]:
     agency = await Agency.select(Agency.id).where(Agency.code == HOA_BINH).first()
     procedure = await Procedure.select(Procedure.id, Procedure.code).first()
     codes = []
-    names = ["=HYPERLINK(\"http://x\")", "Nguyễn Thị Ánh", "+84 Trần", "Lê Văn Bình"]
+    names = ['=HYPERLINK("http://x")', "Nguyễn Thị Ánh", "+84 Trần", "Lê Văn Bình"]
     for n, name in enumerate(names * 8):
         code = f"X-{secrets.token_hex(6)}"
         codes.append(code)
@@ -182,7 +184,7 @@ async def test_exports_hold_exactly_the_rows_of_the_filtered_table(demo_db):
         assert table[0][0] == "Mã hồ sơ" and table[0][-1] == "Quá trình xử lý"
         assert [r[0] for r in table[1:]] == shown  # same rows, same order
         names = {r[1] for r in table[1:]}
-        assert "'=HYPERLINK(\"http://x\")" in names and "'+84 Trần" in names  # formula-safe
+        assert '\'=HYPERLINK("http://x")' in names and "'+84 Trần" in names  # formula-safe
 
         book = await desk.get(f"/mot-cua/xuat/xlsx?{query}&sap_xep=han")
         assert book.status_code == 200
@@ -282,6 +284,8 @@ async def test_private_annotations_stay_on_the_desk(demo_db):
         tracking = await applicant.client.get(f"/tra-cuu?ma={dossier.code}&xac_thuc=0111")
         assert dossier.code in tracking.text and secret not in tracking.text
         elsewhere = await clients.officer("tiepnhan.tanlap")
-        assert (await post(elsewhere, f"{path}/ghi-chu-noi-bo", {"noi_dung": "x"})).status_code == 404
+        assert (
+            await post(elsewhere, f"{path}/ghi-chu-noi-bo", {"noi_dung": "x"})
+        ).status_code == 404
     finally:
         await clients.aclose()

@@ -16,7 +16,9 @@ NAMES = ["Lê Thị Ánh", "Nguyễn Văn An", "Trần Bình", "Phạm Thu", "L�
 async def _agency() -> int:
     level = await AgencyLevel.select(AgencyLevel.id).first()
     suffix = secrets.token_hex(3)
-    rows = await Agency.insert(Agency(code=f"Q{suffix}", name=f"Đơn vị {suffix}", level=level["id"]))
+    rows = await Agency.insert(
+        Agency(code=f"Q{suffix}", name=f"Đơn vị {suffix}", level=level["id"])
+    )
     return rows[0]["id"]
 
 
@@ -88,9 +90,7 @@ async def test_pages_follow_the_table_order_priority_first_empty_due_dates_last(
     seen = await _walk(agency, view, size=4)
     rows = {r["id"]: r for r in await Dossier.select().where(Dossier.id.is_in(seen))}
     far = datetime.max.replace(tzinfo=UTC)
-    expected = sorted(
-        seen, key=lambda i: (not rows[i]["is_priority"], rows[i]["due_at"] or far, i)
-    )
+    expected = sorted(seen, key=lambda i: (not rows[i]["is_priority"], rows[i]["due_at"] or far, i))
     assert seen == expected
 
 

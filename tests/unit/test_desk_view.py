@@ -57,7 +57,9 @@ def test_clicking_the_sorted_column_turns_the_order_round():
     assert "chieu=giam" in dv.sort_link(view, "han")
     flipped = dv.parse_view({"sap_xep": "han", "chieu": "giam"})
     assert "chieu" not in dv.sort_link(flipped, "han")
-    assert "sap_xep=ma" in dv.sort_link(flipped, "ma") and "chieu" not in dv.sort_link(flipped, "ma")
+    assert "sap_xep=ma" in dv.sort_link(flipped, "ma") and "chieu" not in dv.sort_link(
+        flipped, "ma"
+    )
 
 
 def test_a_cursor_reads_back_and_a_forged_one_means_the_first_page():
