@@ -196,9 +196,11 @@ class QueuePage:
 async def view_where(
     agency_id: int, view: dv.QueueView, now: datetime, officer_id: int, q: str = ""
 ) -> Where:
-    where = await filters_where(agency_id, view, officer_id)
+    """The rows of the tab under the view's filters; a search looks through every dossier the
+    agency sees (a code typed is meant to be found, whatever the filters)."""
     if q.strip():
-        return where & desk.search_where(q.strip())
+        return desk.visible_to(agency_id) & desk.search_where(q.strip())
+    where = await filters_where(agency_id, view, officer_id)
     return where & queue_where(desk.QUEUE_BY_KEY[view.queue], now)
 
 
@@ -287,7 +289,11 @@ async def saved_query(officer_id: int) -> str:
 
 
 async def remember(officer_id: int, view: dv.QueueView, now: datetime) -> None:
-    """Keep the view for the officer's next visit (one row per officer)."""
+    """Keep a filtered or sorted view for the officer's next visit (one row per officer); an
+    unfiltered one forgets it, so the desk opens on the role's own tab again."""
+    if not view.has_filters:
+        await DeskView.delete().where(DeskView.officer == officer_id)
+        return
     await DeskView.insert(
         DeskView(officer=officer_id, query=dv.query_string(view), updated_at=now)
     ).on_conflict(
