@@ -291,12 +291,13 @@ async def saved_query(officer_id: int) -> str:
 async def remember(officer_id: int, view: dv.QueueView, now: datetime) -> None:
     """Keep a filtered or sorted view for the officer's next visit (one row per officer); an
     unfiltered one forgets it, so the desk opens on the role's own tab again."""
-    if not view.has_filters:
+    query = dv.query_string(view) if view.has_filters else ""
+    if query == await saved_query(officer_id):
+        return  # the usual case, paging or coming back: no write
+    if not query:
         await DeskView.delete().where(DeskView.officer == officer_id)
         return
-    await DeskView.insert(
-        DeskView(officer=officer_id, query=dv.query_string(view), updated_at=now)
-    ).on_conflict(
+    await DeskView.insert(DeskView(officer=officer_id, query=query, updated_at=now)).on_conflict(
         target=DeskView.officer,
         action="DO UPDATE",
         values=[DeskView.query, DeskView.updated_at],
