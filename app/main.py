@@ -44,7 +44,7 @@ from app.routes.desk import (
 )
 from app.routes.desk_batch import DeskBatchController
 from app.routes.desk_queue import DeskQueueController
-from app.routes.desk_work import DeskWorkController
+from app.routes.desk_work import DeskChecklistController, DeskWorkController
 from app.routes.feedback import FeedbackController, RatingController
 from app.routes.feedback_desk import (
     DeskFaqController,
@@ -152,6 +152,7 @@ def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> 
             DeskQueueController,
             DeskBatchController,
             DeskWorkController,
+            DeskChecklistController,
             TrackingController,
             CitizenPaymentController,
             GatewayController,

@@ -11,7 +11,7 @@ from app.models.catalogue import (
     ProcedureSector,
     Sector,
 )
-from app.models.desk import DeskView, DossierAnnotation, DossierFollow
+from app.models.desk import ComponentCheck, DeskView, DossierAnnotation, DossierFollow
 from app.models.dossier import Attachment, CalendarDay, Dossier, DossierEvent, DossierSequence
 from app.models.feedback import (
     FaqItem,
@@ -53,6 +53,7 @@ TABLES = [
     DeskView,
     DossierFollow,
     DossierAnnotation,
+    ComponentCheck,
     Payment,
     PaymentCallback,
     Feedback,
@@ -73,6 +74,7 @@ __all__ = [
     "Attachment",
     "CalendarDay",
     "CatalogueState",
+    "ComponentCheck",
     "Citizen",
     "Component",
     "DeskView",

@@ -1,7 +1,7 @@
 """What officers keep for themselves at the desk: their last queue view, the dossiers they
 follow and their private annotations (never shown to the citizen or on tracking)."""
 
-from piccolo.columns import ForeignKey, Text, Timestamptz
+from piccolo.columns import ForeignKey, Integer, Text, Timestamptz
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -34,3 +34,12 @@ class DossierAnnotation(Table, tablename="dossier_annotation"):
     officer = ForeignKey(references=Officer, on_delete=OnDelete.set_null, null=True)
     body = Text()
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ComponentCheck(Table, tablename="component_check"):
+    """An officer has checked one component (by its position in the procedure) of a dossier."""
+
+    dossier = ForeignKey(references=Dossier, on_delete=OnDelete.cascade, index=True)
+    position = Integer()
+    officer = ForeignKey(references=Officer, on_delete=OnDelete.set_null, null=True)
+    checked_at = Timestamptz(default=TimestamptzNow())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode
 
 import anyio
 from litestar import Controller, Request, Response, get, post
@@ -14,6 +15,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from app.domain import dossier_flow as flow
+from app.domain.desk_messages import done_message
 from app.domain.forms import Field, FieldType
 from app.models import Agency, Dossier, Officer
 from app.routes._guards import client_address, current_officer
@@ -26,6 +28,7 @@ from app.services import (
     delivery,
     desk,
     desk_documents,
+    desk_queue,
     desk_work,
     documents,
     fee_receipts,
@@ -87,9 +90,20 @@ async def _visible_dossier(officer: Officer, dossier_id: int):
     return view
 
 
-async def _dossier_context(officer: Officer, view, error: str = "") -> dict[str, Any]:
+def queue_pairs(text: str) -> dict[str, str]:
+    """The queue view a dossier was opened from, carried by its forms as ``hang_doi``."""
+    return dict(parse_qsl(text[:2000]))
+
+
+async def _dossier_context(
+    officer: Officer, view, error: str = "", query: dict[str, str] | None = None
+) -> dict[str, Any]:
     facts = workflow.facts_of(view.row, workflow.local_now().date())
     agency_id = desk.officer_agency(officer)
+    query = query or {}
+    nav = await desk_queue.navigation(
+        agency_id, officer.id, officer_roles(officer), query, view.row["id"]
+    )
     colleagues = (
         await Officer.select(Officer.id, Officer.full_name, Officer.roles)
         .where(
@@ -118,6 +132,11 @@ async def _dossier_context(officer: Officer, view, error: str = "") -> dict[str,
         "error": error,
         "today": facts.today,
         "work": await desk_work.opened(officer.id, view.row["id"]),
+        "checklist": await desk_work.checklist(
+            view.row["id"], procedure.components if procedure else [], view.attachments
+        ),
+        "nav": nav,
+        "done": done_message(query.get("xong", "")),
     }
 
 
@@ -148,10 +167,12 @@ class DeskController(Controller):
 
     @get("/ho-so/{dossier_id:int}", name="desk.dossier", dependencies=OFFICER)
     async def dossier(
-        self, officer: NamedDependency[Officer], dossier_id: FromPath[int]
+        self, request: Request, officer: NamedDependency[Officer], dossier_id: FromPath[int]
     ) -> Template:
         view = await _visible_dossier(officer, dossier_id)
-        return Template("pages/desk/dossier.html", context=await _dossier_context(officer, view))
+        query = {k: v for k, v in request.query_params.items() if isinstance(v, str)}
+        context = await _dossier_context(officer, view, query=query)
+        return Template("pages/desk/dossier.html", context=context)
 
     @post("/ho-so/{dossier_id:int}/xu-ly", name="desk.act", dependencies=OFFICER)
     async def act(
@@ -181,8 +202,9 @@ class DeskController(Controller):
                     )
                 except flow.Refused as exc:
                     error = str(exc)
+        from_queue = queue_pairs(form.get("hang_doi", ""))
         if error:
-            context = await _dossier_context(officer, view, error)
+            context = await _dossier_context(officer, view, error, from_queue)
             context["form"] = form
             return render(
                 request,
@@ -193,10 +215,18 @@ class DeskController(Controller):
             )
         if request.headers.get("hx-request"):
             view = await _visible_dossier(officer, dossier_id)
+            done = {**from_queue, "xong": action.value}
             return Template(
-                "partials/desk/dossier_main.html", context=await _dossier_context(officer, view)
+                "partials/desk/dossier_main.html",
+                context=await _dossier_context(officer, view, query=done),
             )
-        return Redirect(f"/mot-cua/ho-so/{dossier_id}", status_code=303)
+        return Redirect(after_action(dossier_id, action.value, from_queue), status_code=303)
+
+
+def after_action(dossier_id: int, done: str, from_queue: dict[str, str]) -> str:
+    """The dossier's page with the confirmation of ``done``, still in the queue it came from."""
+    query = urlencode({**from_queue, "xong": done})
+    return f"/mot-cua/ho-so/{dossier_id}?{query}#xong"
 
 
 def _changes(form: dict[str, str]) -> workflow.Changes:
@@ -305,16 +335,23 @@ class DeskDocumentsController(Controller):
         if not error:
             try:
                 await delivery.record_delivery(dossier_id, officer.id, method, info)
+                if form.get("tra_ket_qua") == "1":  # delivered and returned in one step
+                    actor = workflow.Actor(
+                        "officer", officer.id, flow.Role.RECEPTIONIST, desk.officer_agency(officer)
+                    )
+                    await workflow.transition(dossier_id, flow.Action.RETURN_RESULT, actor)
             except flow.Refused as exc:
                 error = str(exc)
+        from_queue = queue_pairs(str(form.get("hang_doi", "")))
         if error:
             view = await _visible_dossier(officer, dossier_id)
             return Template(
                 "pages/desk/dossier.html",
-                context=await _dossier_context(officer, view, error),
+                context=await _dossier_context(officer, view, error, from_queue),
                 status_code=422,
             )
-        return Redirect(f"/mot-cua/ho-so/{dossier_id}", status_code=303)
+        done = "deliver" if form.get("tra_ket_qua") == "1" else "delivered"
+        return Redirect(after_action(dossier_id, done, from_queue), status_code=303)
 
     @post("/uu-tien", name="desk.priority")
     async def priority(

@@ -12,6 +12,7 @@ from app.models import Officer
 from app.routes.account import _form
 from app.routes.desk import OFFICER, _dossier_context, _visible_dossier
 from app.services import desk, desk_work
+from app.services.catalogue import get_catalogue
 
 
 async def _check(officer: Officer, dossier_id: int) -> None:
@@ -47,3 +48,24 @@ class DeskWorkController(Controller):
             context["annotation_text"] = form.get("noi_dung", "")[:4000]
             return Template("pages/desk/dossier.html", context=context, status_code=422)
         return Redirect(f"/mot-cua/ho-so/{dossier_id}?xong=ghi-chu#work-heading", status_code=303)
+
+
+class DeskChecklistController(Controller):
+    path = "/mot-cua/ho-so/{dossier_id:int}/kiem-tra"
+    dependencies = OFFICER
+
+    @post("/", name="desk.checklist")
+    async def save(
+        self, request: Request, officer: NamedDependency[Officer], dossier_id: FromPath[int]
+    ) -> Response:
+        view = await _visible_dossier(officer, dossier_id)
+        data = await request.form()
+        ticked = {
+            int(v)
+            for k, v in data.multi_items()
+            if k == "thanh_phan" and isinstance(v, str) and v.isdigit() and len(v) < 6
+        }
+        procedure = (await get_catalogue()).get(view.procedure["code"])
+        positions = {c["position"] for c in procedure.components} if procedure else set()
+        await desk_work.set_checks(dossier_id, officer.id, ticked, positions)
+        return Redirect(f"/mot-cua/ho-so/{dossier_id}?xong=kiem-tra#xong", status_code=303)

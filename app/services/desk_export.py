@@ -19,6 +19,7 @@ import anyio
 import xlsxwriter
 from litestar.exceptions import NotFoundException
 from litestar.response import Stream
+from piccolo.query.functions.aggregate import Count, Max
 
 from app.domain import desk_view as dv
 from app.domain import dossier_flow as flow
@@ -52,28 +53,24 @@ def _when(value: datetime | None) -> str:
 
 
 async def history_summaries(ids: list[int]) -> dict[int, str]:
-    """ "n bước; gần nhất: <action> <date>" for each dossier."""
+    """ "n bước; gần nhất <date>" for each dossier, counted by the database."""
     if not ids:
         return {}
-    events = (
-        await DossierEvent.select(DossierEvent.dossier, DossierEvent.action, DossierEvent.at)
+    rows = (
+        await DossierEvent.select(
+            DossierEvent.dossier,
+            Count(DossierEvent.id, alias="steps"),
+            Max(DossierEvent.at, alias="last_at"),
+        )
         .where(DossierEvent.dossier.is_in(ids))
-        .order_by(DossierEvent.at)
-        .order_by(DossierEvent.id)
+        .group_by(DossierEvent.dossier)
     )
-    steps: dict[int, int] = {}
-    last: dict[int, dict[str, Any]] = {}
-    for event in events:
-        steps[event["dossier"]] = steps.get(event["dossier"], 0) + 1
-        last[event["dossier"]] = event
     out = {}
-    for dossier_id, count in steps.items():
-        event = last[dossier_id]
-        try:
-            label = flow.ACTION_LABELS[flow.Action(event["action"])]
-        except ValueError:
-            label = "Cập nhật"
-        out[dossier_id] = f"{count} bước; gần nhất: {label} {_when(event['at'])}"
+    for row in rows:
+        last = row["last_at"]
+        if isinstance(last, str):  # SQLite gives the stored text back from MAX()
+            last = datetime.fromisoformat(last)
+        out[row["dossier"]] = f"{row['steps']} bước; gần nhất {_when(last)}"
     return out
 
 

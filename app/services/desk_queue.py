@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from piccolo.columns.base import Column
 from piccolo.columns.combination import Where
@@ -31,7 +32,7 @@ from app.models import (
     ProcedureSector,
 )
 from app.services import desk
-from app.services.calendar import LOCAL_TZ, to_local, working_calendar
+from app.services.calendar import LOCAL_TZ, local_now, to_local, working_calendar
 
 PAGE_SIZE = 25
 CLOCK_SHOWN = {Status.SUBMITTED, *desk.OPEN_CLOCK}
@@ -118,18 +119,29 @@ async def counts(
     if not view.has_filters:
         return await desk.queue_counts(agency_id, now)
     where = await filters_where(agency_id, view, officer_id)
-    rows = (
-        await Dossier.select(Dossier.status, Count(Dossier.id, alias="n"))
+    now, soon = now.astimezone(UTC), (now + timedelta(hours=desk.DUE_SOON_HOURS)).astimezone(UTC)
+    due = '"dossier"."due_at"'
+    rows = (  # one pass over the filtered rows: per status, and how many are due soon or late
+        await Dossier.select(
+            Dossier.status,
+            Count(Dossier.id, alias="n"),
+            QueryString(
+                f"SUM(CASE WHEN {due} >= {{}} AND {due} < {{}} THEN 1 ELSE 0 END)",
+                now,
+                soon,
+                alias="soon",
+            ),
+            QueryString(f"SUM(CASE WHEN {due} < {{}} THEN 1 ELSE 0 END)", now, alias="late"),
+        )
         .where(where)
         .group_by(Dossier.status)
     )
-    by_status = {r["status"]: r["n"] for r in rows}
     result = {}
     for queue in desk.QUEUES:
-        if queue.due:
-            result[queue.key] = await Dossier.count().where(where & queue_where(queue, now))
-        else:
-            result[queue.key] = sum(by_status.get(s.value, 0) for s in queue.statuses)
+        column = {"soon": "soon", "overdue": "late"}.get(queue.due, "n")
+        result[queue.key] = sum(
+            int(r[column] or 0) for r in rows if r["status"] in {s.value for s in queue.statuses}
+        )
     return result
 
 
@@ -242,16 +254,23 @@ async def page(
 async def iter_rows(
     agency_id: int, view: dv.QueueView, now: datetime, officer_id: int, q: str = "", batch=1000
 ) -> AsyncIterator[list[dict[str, Any]]]:
-    """Every row of the view, a batch at a time, in the order of the table."""
+    """Every row of the view, a batch at a time, in the order of the table: the ids in order
+    first (one sort), then the rows of each batch by primary key."""
     where = await view_where(agency_id, view, now, officer_id, q)
-    cursor = ""
-    while True:
-        rows, cursor = await rows_after(where, view, cursor, batch)
+    sort = sort_of(view)
+    ids = [
+        r["id"]
+        for r in await ordered(Dossier.select(Dossier.id).where(where), sort, view.descending)
+    ]
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        found = {
+            r["id"]: r for r in await Dossier.select(*ROW_COLUMNS).where(Dossier.id.is_in(chunk))
+        }
+        rows = [found[i] for i in chunk if i in found]
         await describe(rows, now, officer_id)
         if rows:
             yield rows
-        if not cursor:
-            return
 
 
 async def describe(rows: list[dict[str, Any]], now: datetime, officer_id: int) -> None:
@@ -323,3 +342,51 @@ async def colleagues(agency_id: int) -> list[dict[str, Any]]:
         .output(load_json=True)
     )
     return rows
+
+
+# From a dossier back to its queue ----------------------------------------------------------------
+
+NAV_KEYS = frozenset(dv.PARAMS.values()) | {"q"}
+
+
+@dataclass
+class QueueNav:
+    query: str  # the view the dossier was opened from, to carry through its forms
+    back: str
+    next_id: int | None
+
+
+def view_of(pairs: dict[str, str], roles: set[Role]) -> dv.QueueView:
+    view = dv.parse_view(pairs, FEE_STATUSES)
+    if view.queue not in desk.QUEUE_BY_KEY:
+        view = dv.QueueView(**{**view.__dict__, "queue": default_queue(roles)})
+    return view
+
+
+async def navigation(
+    agency_id: int, officer_id: int, roles: set[Role], pairs: dict[str, str], dossier_id: int
+) -> QueueNav:
+    """ "Back to the queue" and "next dossier" for a dossier opened from a queue view: the next
+    one is the row after this dossier in that view's order (whether or not it is still there)."""
+    kept = {k: v[:200] for k, v in pairs.items() if k in NAV_KEYS and v}
+    view = view_of(kept, roles)
+    q = kept.get("q", "")[:100]
+    query = dv.query_string(view) + (f"&{urlencode({'q': q})}" if q else "")
+    sort = sort_of(view)
+    column = getattr(Dossier, dv.SORTS[sort])
+    row = (
+        await Dossier.select(Dossier.is_priority, column, Dossier.id)
+        .where(Dossier.id == dossier_id)
+        .first()
+    )
+    next_id = None
+    if row:
+        where = await view_where(agency_id, view, local_now(), officer_id, q)
+        where &= keyset_where(
+            sort, view.descending, (row["is_priority"], row[column._meta.name], row["id"])
+        )
+        found = await ordered(
+            Dossier.select(Dossier.id).where(where), sort, view.descending
+        ).first()
+        next_id = found["id"] if found else None
+    return QueueNav(query, f"/mot-cua?{query}", next_id)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.models import Dossier, DossierAnnotation, DossierFollow
+from app.models import ComponentCheck, Dossier, DossierAnnotation, DossierFollow
 from app.services import desk
 from app.services.calendar import local_now
 
@@ -95,3 +95,49 @@ async def annotate(dossier_id: int, officer_id: int, text: str) -> None:
     await DossierAnnotation.insert(
         DossierAnnotation(dossier=dossier_id, officer=officer_id, body=body, created_at=local_now())
     )
+
+
+# The officer's checklist of a dossier's components --------------------------------------------
+
+
+async def checklist(
+    dossier_id: int, components: list[dict[str, Any]], attachments: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Each component of the procedure: provided (a file attached for it) or missing, and
+    whether an officer has checked it (who, when)."""
+    checks = {
+        r["position"]: r
+        for r in await ComponentCheck.select(
+            ComponentCheck.position,
+            ComponentCheck.checked_at,
+            ComponentCheck.officer.full_name.as_alias("officer_name"),
+        ).where(ComponentCheck.dossier == dossier_id)
+    }
+    provided = {a["component_position"] for a in attachments}
+    return [
+        {
+            "position": c["position"],
+            "name": c["name"],
+            "is_required": c["requirement"] == "required",
+            "is_provided": c["position"] in provided,
+            "check": checks.get(c["position"]),
+        }
+        for c in components
+    ]
+
+
+async def set_checks(
+    dossier_id: int, officer_id: int, ticked: set[int], positions: set[int]
+) -> None:
+    """Store exactly the ticked components (of those the procedure has) as checked; a tick
+    kept keeps who checked it first."""
+    ticked &= positions
+    await ComponentCheck.delete().where(
+        (ComponentCheck.dossier == dossier_id) & ComponentCheck.position.not_in([-1, *ticked])
+    )
+    for position in sorted(ticked):
+        await ComponentCheck.insert(
+            ComponentCheck(
+                dossier=dossier_id, position=position, officer=officer_id, checked_at=local_now()
+            )
+        ).on_conflict(action="DO NOTHING")

@@ -69,6 +69,7 @@ MATRIX: dict[tuple[str, str], tuple[int, int, int, int, int]] = {
     ("POST", "/mot-cua/lo"): (422, 422, 422, 422, 422),  # nothing selected, no action
     ("POST", DOSSIER + "/theo-doi"): (303, 303, 303, 404, 404),
     ("POST", DOSSIER + "/ghi-chu-noi-bo"): (422, 422, 422, 404, 404),  # empty annotation
+    ("POST", DOSSIER + "/kiem-tra"): (303, 303, 303, 404, 404),  # nothing ticked, none stored
     # Citizen voice: a PAKN sent to Hòa Bình is seen and handled only there.
     ("GET", "/mot-cua/phan-anh"): (200, 200, 200, 200, 200),  # each sees their own agency's
     ("GET", FEEDBACK): (200, 200, 200, 404, 404),
@@ -107,6 +108,7 @@ FORMS = {
     "/mot-cua/lo": {},
     DOSSIER + "/theo-doi": {"theo_doi": "0"},  # not followed: nothing to change
     DOSSIER + "/ghi-chu-noi-bo": {},
+    DOSSIER + "/kiem-tra": {},
 }
 
 
