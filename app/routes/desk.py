@@ -135,7 +135,7 @@ async def _dossier_context(
         "checklist": await desk_work.checklist(
             view.row["id"], procedure.components if procedure else [], view.attachments
         ),
-        "nav": nav,
+        "queue_nav": nav,
         "done": done_message(query.get("xong", "")),
     }
 
