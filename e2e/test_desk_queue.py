@@ -15,8 +15,9 @@ from playwright.sync_api import Page, expect
 
 from app.domain import dossier_flow as flow
 from app.services import workflow
-from e2e.journeys import DeskLoginPage, click_nav
+from e2e.journeys import DeskDossierPage, DeskLoginPage, click_nav
 from e2e.support import run_async
+from tests.integration.builders import Clients
 from tests.integration.builders_payments import (
     CITIZEN_PASSWORD,
     officer_actor,
@@ -136,3 +137,59 @@ def test_filter_sort_export_batch_receive_and_annotate(new_context, javascript: 
     citizen.get_by_role("button", name="Tra cứu").click()
     expect(citizen.locator("#tracking-status .status")).to_have_text("Đã tiếp nhận")
     expect(citizen.get_by_role("main")).not_to_contain_text("đã gọi người nộp")
+
+
+def _two_with_photos() -> list[str]:
+    """Two dossiers submitted online with a real photo attached, one after the other."""
+
+    async def build() -> list[str]:
+        clients = Clients()
+        try:
+            applicant = await clients.citizen()
+            return [(await applicant.submit_dossier()).code for _ in range(2)]
+        finally:
+            await clients.aclose()
+
+    return run_async(build())
+
+
+def test_check_a_dossier_with_its_photo_in_the_page_receive_it_and_go_to_the_next(
+    new_context, javascript: bool
+):
+    older, newer = _two_with_photos()
+    page = new_context(java_script_enabled=javascript).new_page()
+    page.set_viewport_size(OFFICE)
+    home = DeskLoginPage(page, javascript=javascript).open().log_in("tiepnhan.hoabinh")
+    home.open_queue("Mới nộp, chờ tiếp nhận")
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+    page.locator("summary").filter(has_text=re.compile(r"^Bộ lọc")).click()
+    filters = page.get_by_role("form", name="Bộ lọc hồ sơ")
+    filters.get_by_label("Thủ tục").select_option(label="Đăng ký tạm trú")
+    filters.get_by_role("group", name="Ngày nhận").get_by_label("Từ ngày").fill(today)
+    filters.get_by_role("button", name="Lọc hồ sơ").click()
+    received = page.get_by_role("columnheader", name="Ngày nhận")
+    received.get_by_role("link").click()
+    expect(received).to_have_attribute("aria-sort", "ascending")
+    received.get_by_role("link").click()
+    expect(received).to_have_attribute("aria-sort", "descending")
+    assert _codes_in_table(page)[:2] == [newer, older]  # newest first
+
+    page.get_by_role("link", name=newer, exact=True).click()
+    dossier = DeskDossierPage(page)
+    expect(dossier.heading).to_have_text(f"Hồ sơ {newer}")
+    photo = dossier.files.get_by_role("img", name=re.compile(r"^Ảnh đính kèm: "))
+    expect(photo).to_be_visible()
+    assert photo.evaluate("img => img.complete && img.naturalWidth > 0")  # shown in the page
+    dossier.act("Tiếp nhận")
+    expect(dossier.confirmation).to_contain_text("Đã tiếp nhận hồ sơ")
+    expect(dossier.confirmation).to_contain_text("Tiếp theo: chuyển hồ sơ cho chuyên viên xử lý.")
+    expect(dossier.confirmation).to_be_focused()
+    expect(dossier.status).to_have_text("Đã tiếp nhận")
+    dossier.confirmation.get_by_role("link", name="Hồ sơ tiếp theo ›").click()
+    expect(dossier.heading).to_have_text(f"Hồ sơ {older}")
+    page.get_by_role("navigation", name="Hàng đợi").get_by_role(
+        "link", name="‹ Về hàng đợi"
+    ).click()
+    expect(home.queue_heading).to_have_text(re.compile(r"^Mới nộp, chờ tiếp nhận \(\d+\)$"))
+    page.get_by_role("link", name="Bỏ lọc").first.click()
+    expect(page.get_by_text("Bộ lọc (đang áp dụng)")).to_have_count(0)
