@@ -193,3 +193,49 @@ def test_check_a_dossier_with_its_photo_in_the_page_receive_it_and_go_to_the_nex
     expect(home.queue_heading).to_have_text(re.compile(r"^Mới nộp, chờ tiếp nhận \(\d+\)$"))
     page.get_by_role("link", name="Bỏ lọc").first.click()
     expect(page.get_by_text("Bộ lọc (đang áp dụng)")).to_have_count(0)
+
+
+def _focused(page: Page) -> str:
+    return page.evaluate(
+        """() => { const e = document.activeElement;
+        const label = e.labels && e.labels.length ? e.labels[0].innerText : '';
+        return (e.getAttribute('aria-label') || label || e.innerText || '').trim(); }"""
+    )
+
+
+def test_the_queue_is_worked_from_the_keyboard_in_reading_order(new_context, javascript: bool):
+    phone = unique_phone()
+    run_async(submitted_dossier(phone, f"{phone}@x.vn", "P18"))  # the queue has a row
+    page = new_context(java_script_enabled=javascript).new_page()
+    page.set_viewport_size(OFFICE)
+    home = DeskLoginPage(page, javascript=javascript).open().log_in("tiepnhan.hoabinh")
+    home.open_queue("Mới nộp, chờ tiếp nhận")
+    home.search_box.click()
+    names = []
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        names.append(_focused(page))
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline != "none", names[-1]  # the focus is always visible
+    assert names == [
+        "Tìm",
+        "Bộ lọc",
+        "Tải CSV",
+        "Tải Excel (XLSX)",
+        "Thao tác",
+        "Giao cho chuyên viên",
+        "Lý do (bắt buộc khi từ chối)",
+        "Thực hiện với hồ sơ đã chọn",
+        "Mã hồ sơ",
+        "Người nộp",
+    ]
+    for _ in range(2):  # the other sortable headers: received, due
+        page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert _focused(page).startswith("Chọn hồ sơ ")  # then the rows, each checkbox first
+    page.keyboard.press("Space")
+    assert page.evaluate("document.activeElement.checked")
+    page.keyboard.press("Tab")
+    code = _focused(page)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hồ sơ {code}")
