@@ -289,3 +289,41 @@ async def test_private_annotations_stay_on_the_desk(demo_db):
         ).status_code == 404
     finally:
         await clients.aclose()
+
+
+async def test_following_and_remembering_at_the_same_moment_keep_one_row_each(demo_db):
+    from app.models import DeskView, DossierFollow
+
+    clients = Clients()
+    try:
+        [dossier] = await _submitted(clients, 1)
+        first = await clients.officer("xuly.hoabinh")
+        second = await clients.officer("xuly.hoabinh")
+        path = f"/mot-cua/ho-so/{dossier.id}/theo-doi"
+        answers = await simultaneously([(c, path, {"theo_doi": "1"}) for c in (first, second)])
+        assert [a.status_code for a in answers] == [303, 303]
+        specialist = await officer_id("xuly.hoabinh")
+        follows = await DossierFollow.count().where(
+            (DossierFollow.dossier == dossier.id) & (DossierFollow.officer == specialist)
+        )
+        assert follows == 1
+        views = [f"/mot-cua?hang=moi&kenh=online&sap_xep=ma{n}" for n in ("", "&chieu=giam")]
+        got = await asyncio.gather(
+            *(asyncio.to_thread(_get, c, v) for c, v in zip((first, second), views, strict=True))
+        )
+        assert got == [200, 200]
+        assert await DeskView.count().where(DeskView.officer == specialist) == 1
+    finally:
+        await clients.aclose()
+
+
+def _get(client, path: str) -> int:
+    """A GET from its own thread and app loop, like a second browser tab."""
+    from litestar.testing import TestClient
+
+    from app.main import create_app
+
+    with TestClient(app=create_app()) as twin:
+        for name, value in client.cookies.items():
+            twin.cookies.set(name, value)
+        return twin.get(path).status_code
