@@ -71,6 +71,10 @@ PARAMS = {
 }
 DATE_FIELDS = ("received_from", "received_to", "due_from", "due_to")
 DATE_ERROR = "Ngày không hợp lệ, hãy nhập theo dạng ngày/tháng/năm."
+YEARS = (
+    1990,
+    2200,
+)  # a desk date outside these is a typing slip (and 9999-12-31 + 1 day overflows)
 
 
 def _text(value: str) -> str:
@@ -82,13 +86,15 @@ def _date(value: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        pass
-    try:
-        return datetime.strptime(value, "%d/%m/%Y").date()
-    except ValueError as exc:
-        raise ValueError(DATE_ERROR) from exc
+        try:
+            day = datetime.strptime(value, "%d/%m/%Y").date()
+        except ValueError as exc:
+            raise ValueError(DATE_ERROR) from exc
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise ValueError(DATE_ERROR)
+    return day
 
 
 def parse_view(query: Mapping[str, str], fee_statuses: frozenset[str] = frozenset()) -> QueueView:

@@ -232,6 +232,7 @@ async def test_bad_filters_in_the_address_give_a_message_not_an_error(demo_db):
             "sau=1|t2026-99-01|5&sap_xep=han",
             "can_bo=99999999999999&phi=%00",
             "han_tu=2026-12-10&han_den=2026-12-01",
+            "nhan_den=9999-12-31&han_den=9999-12-31",
         ):
             response = await desk.get(f"/mot-cua?{query}")
             assert response.status_code == 200, query

@@ -41,6 +41,11 @@ def test_bad_filters_are_dropped_with_a_vietnamese_message_and_the_rest_kept():
     assert "ngày/tháng/năm" in view.errors["nhan_tu"]
 
 
+def test_dates_out_of_any_desk_range_are_refused():
+    view = dv.parse_view({"nhan_den": "9999-12-31", "han_tu": "0001-01-01"})
+    assert set(view.errors) == {"nhan_den", "han_tu"} and view.received_to is None
+
+
 def test_a_range_that_ends_before_it_starts_is_refused():
     view = dv.parse_view({"han_tu": "2026-12-10", "han_den": "2026-12-01"})
     assert view.errors == {"han_den": "Ngày kết thúc phải sau ngày bắt đầu."}
