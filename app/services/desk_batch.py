@@ -28,6 +28,7 @@ TRANSITIONS = {
     "submit_for_approval": A.SUBMIT_FOR_APPROVAL,
     "approve": A.APPROVE,
     "refuse": A.REFUSE,
+    "priority": A.MARK_PRIORITY,
 }
 LABELS = {
     "receive": "Tiếp nhận",
@@ -100,33 +101,26 @@ def check(action: str, ids: list[int], note: str, officer_id: int | None) -> Non
 
 
 async def _visible(agency_id: int, ids: list[int]) -> dict[int, dict]:
-    rows = await Dossier.select().where(Dossier.id.is_in(ids) & desk.visible_to(agency_id))
+    rows = (
+        await Dossier.select()
+        .where(Dossier.id.is_in(ids) & desk.visible_to(agency_id))
+        .output(load_json=True)
+        .run()
+    )
     return {r["id"]: r for r in rows}
 
 
 def _refusal(roles: set[flow.Role], facts: flow.DossierFacts, action: flow.Action) -> str:
-    reasons = []
-    for role in sorted(roles):
-        try:
-            flow.decide(facts, action, role, "-", new_due_on=facts.due_on)
-        except flow.Refused as exc:
-            reasons.append(exc.reason)
-    specific = [r for r in reasons if "vai trò" not in r]
-    return (specific or reasons or ["Bạn không thể thực hiện thao tác này."])[0]
+    command = flow.Command(action, next(iter(roles)), "-", new_due_on=facts.due_on)
+    return flow.refusal_reason(roles, facts, command)
 
 
 async def _one(officer: Officer, row: dict, action: str, note: str, changes) -> str:
     """Do ``action`` to one dossier; the refusal reason, or "" when it was done."""
     roles = officer_roles(officer)
     agency_id = desk.officer_agency(officer)
-    if action == "priority":
-        if not roles & ROLES_FOR["priority"]:
-            return "Chỉ tiếp nhận viên, lãnh đạo đánh dấu ưu tiên hồ sơ."
-        if row["channel"] != "online":
-            return "Chỉ hồ sơ nộp trực tuyến được đánh dấu ưu tiên."
-        if not row["is_priority"]:
-            await desk.set_priority(row["id"], officer.id, True)
-        return ""
+    if action == "priority" and row["is_priority"]:
+        return ""  # already marked: nothing to do, nothing refused
     step = TRANSITIONS[action]
     facts = workflow.facts_of(row, workflow.local_now().date())
     role = next((r for r in sorted(roles) if step in flow.options(facts, r)), None)
