@@ -512,10 +512,11 @@ class DeskDossierPage:
         self.delivery = page.get_by_role("region", name="Giao kết quả", exact=True)
         self.documents = page.get_by_role("region", name="Phiếu, giấy tờ", exact=True)
         self.history = page.get_by_role("region", name="Quá trình xử lý", exact=True)
+        self.confirmation = page.get_by_role("status")
 
     @property
     def dossier_id(self) -> int:
-        match = re.search(r"/mot-cua/ho-so/(\d+)$", self.page.url)
+        match = re.search(r"/mot-cua/ho-so/(\d+)(?:[?#]|$)", self.page.url)
         assert match, self.page.url
         return int(match.group(1))
 
@@ -534,6 +535,10 @@ class DeskDossierPage:
             form.get_by_role("textbox").fill(note)
         form.get_by_role("button", name=name, exact=True).click()
 
-    def record_delivery(self) -> None:
-        self.delivery.get_by_role("button", name="Ghi nhận đã giao kết quả").click()
-        expect(self.main.get_by_text(re.compile(r"^Đã ghi nhận giao kết quả"))).to_be_visible()
+    def deliver_and_return(self) -> None:
+        """Record the hand-over and return the result: one button, one confirmation."""
+        self.delivery.get_by_role("button", name="Giao và trả kết quả").click()
+        expect(self.confirmation).to_contain_text(
+            "Đã ghi nhận giao kết quả và trả kết quả cho công dân."
+        )
+        expect(self.confirmation).to_be_focused()

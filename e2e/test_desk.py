@@ -101,12 +101,11 @@ def test_supplement_processing_approval_and_return_across_three_contexts(
     expect(signing.status).to_have_text("Đã có kết quả")
     leader.log_out()
 
-    # The receptionist hands the result over at the desk, records it, then returns the dossier.
+    # The receptionist hands the result over at the desk: recorded and returned in one step.
     desk_page.reload()
     expect(desk.status).to_have_text("Đã có kết quả")
     expect(desk.action("Trả kết quả")).to_have_count(0)  # not before the delivery is recorded
-    desk.record_delivery()
-    desk.act("Trả kết quả")
+    desk.deliver_and_return()
     expect(desk.status).to_have_text("Đã trả kết quả")
     expect(desk.history).to_contain_text("Trả kết quả")
     expect(desk.documents.get_by_text(re.compile(r"^Phiếu kiểm soát"))).to_be_visible()

@@ -160,10 +160,8 @@ def test_a_result_delivered_online_downloads_with_its_sha256(
     deliver.get_by_label("Tệp kết quả đã ký số (PDF)").set_input_files(
         files=[{"name": "ket-qua.pdf", "mimeType": "application/pdf", "buffer": result}]
     )
-    deliver.get_by_role("button", name="Ghi nhận đã giao kết quả").click()
+    deliver.get_by_role("button", name="Giao và trả kết quả").click()  # one step
     expect(desk.get_by_text(f"SHA-256 {digest}")).to_be_visible()
-    desk.locator("summary", has_text="Trả kết quả").first.click()
-    desk.get_by_role("button", name="Trả kết quả", exact=True).click()
     expect(desk.locator("#dossier-main .status").first).to_have_text("Đã trả kết quả")
 
     _log_in(page, phone)

@@ -18,6 +18,7 @@ from app.models.catalogue import (
     ProcedureSector,
     Sector,
 )
+from app.models.desk import ComponentCheck, DeskView, DossierAnnotation, DossierFollow
 from app.models.dossier import Attachment, CalendarDay, Dossier, DossierEvent, DossierSequence
 from app.models.feedback import (
     FaqItem,
@@ -66,6 +67,10 @@ TABLES = [
     DossierAgency,
     QueueCount,
     DueCount,
+    DeskView,
+    DossierFollow,
+    DossierAnnotation,
+    ComponentCheck,
     Payment,
     PaymentCallback,
     Feedback,
@@ -87,11 +92,15 @@ __all__ = [
     "Attachment",
     "CalendarDay",
     "CatalogueState",
+    "ComponentCheck",
     "Citizen",
     "Component",
+    "DeskView",
     "Dossier",
     "DossierAgency",
+    "DossierAnnotation",
     "DossierEvent",
+    "DossierFollow",
     "DueCount",
     "DossierSequence",
     "FaqItem",

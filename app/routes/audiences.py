@@ -26,6 +26,9 @@ from app.routes.desk import (
     DeskIntakeController,
     ReconciliationController,
 )
+from app.routes.desk_batch import DeskBatchController
+from app.routes.desk_queue import DeskQueueController
+from app.routes.desk_work import DeskChecklistController, DeskWorkController
 from app.routes.feedback import FeedbackController, RatingController
 from app.routes.feedback_desk import DeskFaqController, DeskFeedbackController, DeskRatingController
 from app.routes.guides import GuidesController
@@ -74,6 +77,10 @@ def desk() -> Router:
         path="/",
         guards=[officer_only],
         route_handlers=[
+            DeskQueueController,
+            DeskBatchController,
+            DeskWorkController,
+            DeskChecklistController,
             DeskDocumentsController,
             DeskIntakeController,
             ReconciliationController,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
@@ -13,6 +14,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from app.domain import dossier_flow as flow
+from app.domain.desk_messages import done_message
 from app.domain.forms import Field, FieldType
 from app.models import Officer
 from app.routes._guards import current_officer, officer_only, role_only
@@ -23,9 +25,10 @@ from app.services import (
     delivery,
     desk,
     desk_documents,
+    desk_queue,
+    desk_work,
     documents,
     fee_receipts,
-    feedback_desk,
     intake,
     login,
     officers,
@@ -37,7 +40,7 @@ from app.services import (
 )
 from app.services import wizard as wz
 from app.services.accounts import FormErrors
-from app.services.agencies import agency_name, other_agencies
+from app.services.agencies import other_agencies
 from app.services.catalogue import get_catalogue
 from app.services.dossier_view import desk_dossier_view
 from app.services.files import UploadRefused, store_upload
@@ -56,10 +59,21 @@ async def _visible_dossier(officer: Officer, dossier_id: int):
     return view
 
 
-async def _dossier_context(officer: Officer, view, error: str = "") -> dict[str, Any]:
+def queue_pairs(text: str) -> dict[str, str]:
+    """The queue view a dossier was opened from, carried by its forms as ``hang_doi``."""
+    return dict(parse_qsl(text[:2000]))
+
+
+async def _dossier_context(
+    officer: Officer, view, error: str = "", query: dict[str, str] | None = None
+) -> dict[str, Any]:
     facts = workflow.facts_of(view.row, workflow.local_now().date())
     allowed = flow.allowed(facts, officer_roles(officer))
     agency_id = desk.officer_agency(officer)
+    query = query or {}
+    nav = await desk_queue.navigation(
+        agency_id, officer.id, officer_roles(officer), query, view.row["id"]
+    )
     colleagues = await officers.colleagues(agency_id)
     agencies = await other_agencies(agency_id)
     procedure = (await get_catalogue()).get(view.procedure["code"])
@@ -81,6 +95,12 @@ async def _dossier_context(officer: Officer, view, error: str = "") -> dict[str,
         "flow": flow,
         "error": error,
         "today": facts.today,
+        "work": await desk_work.opened(officer.id, view.row["id"]),
+        "checklist": await desk_work.checklist(
+            view.row["id"], procedure.components if procedure else [], view.attachments
+        ),
+        "queue_nav": nav,
+        "done": done_message(query.get("xong", "")),
     }
 
 
@@ -112,53 +132,16 @@ class DeskController(Controller):
             )
         return started_response(started)
 
-    @get("/", name="desk.home", dependencies=OFFICER, guards=[officer_only])
-    async def home(
-        self,
-        request: Request,
-        officer: NamedDependency[Officer],
-        queue: Annotated[str, QueryParameter(name="hang", max_length=20)] = "",
-        q: Annotated[str, QueryParameter(name="q", max_length=100)] = "",
-        after: Annotated[str, QueryParameter(name="sau", max_length=200)] = "",
-    ) -> Template:
-        agency_id = desk.officer_agency(officer)
-        roles = officer_roles(officer)
-        default = (
-            "cho-phe-duyet"
-            if flow.Role.LEADER in roles
-            else ("dang-xu-ly" if flow.Role.SPECIALIST in roles else "moi")
-        )
-        queue = queue if queue in desk.QUEUE_BY_KEY else default
-        now = workflow.local_now()
-        counts = await desk.queue_counts(agency_id, now)
-        result = await desk.list_queue(agency_id, queue, q, after, now, counts)
-        return render(
-            request,
-            "pages/desk/home.html",
-            "partials/desk/queue.html",
-            {
-                "officer": officer,
-                "agency_name": await agency_name(agency_id),
-                "queues": desk.QUEUES,
-                "counts": counts,
-                "queue": desk.QUEUE_BY_KEY[queue],
-                "q": q,
-                "result": result,
-                "labels": flow.STATUS_LABELS,
-                "now": now,
-                "is_late": flow.is_late,
-                "feedback_due": await feedback_desk.due_counts(agency_id),
-            },
-        )
-
     @get(
         "/ho-so/{dossier_id:int}", name="desk.dossier", dependencies=OFFICER, guards=[officer_only]
     )
     async def dossier(
-        self, officer: NamedDependency[Officer], dossier_id: FromPath[int]
+        self, request: Request, officer: NamedDependency[Officer], dossier_id: FromPath[int]
     ) -> Template:
         view = await _visible_dossier(officer, dossier_id)
-        return Template("pages/desk/dossier.html", context=await _dossier_context(officer, view))
+        query = {k: v for k, v in request.query_params.items() if isinstance(v, str)}
+        context = await _dossier_context(officer, view, query=query)
+        return Template("pages/desk/dossier.html", context=context)
 
     @post(
         "/ho-so/{dossier_id:int}/xu-ly",
@@ -199,8 +182,9 @@ class DeskController(Controller):
                     )
                 except flow.Refused as exc:
                     error = str(exc)
+        from_queue = queue_pairs(form.get("hang_doi", ""))
         if error:
-            context = await _dossier_context(officer, view, error)
+            context = await _dossier_context(officer, view, error, from_queue)
             context["form"] = form
             return render(
                 request,
@@ -211,10 +195,18 @@ class DeskController(Controller):
             )
         if request.headers.get("hx-request"):
             view = await _visible_dossier(officer, dossier_id)
+            done = {**from_queue, "xong": action.value}
             return Template(
-                "partials/desk/dossier_main.html", context=await _dossier_context(officer, view)
+                "partials/desk/dossier_main.html",
+                context=await _dossier_context(officer, view, query=done),
             )
-        return Redirect(f"/mot-cua/ho-so/{dossier_id}", status_code=303)
+        return Redirect(after_action(dossier_id, action.value, from_queue), status_code=303)
+
+
+def after_action(dossier_id: int, done: str, from_queue: dict[str, str]) -> str:
+    """The dossier's page with the confirmation of ``done``, still in the queue it came from."""
+    query = urlencode({**from_queue, "xong": done})
+    return f"/mot-cua/ho-so/{dossier_id}?{query}#xong"
 
 
 def _changes(form: dict[str, str]) -> workflow.Changes:
@@ -311,16 +303,23 @@ class DeskDocumentsController(Controller):
                 await delivery.record_delivery(
                     dossier_id, officer.id, method, info, desk.officer_agency(officer)
                 )
+                if form.get("tra_ket_qua") == "1":  # delivered and returned in one step
+                    actor = workflow.Actor(
+                        "officer", officer.id, flow.Role.RECEPTIONIST, desk.officer_agency(officer)
+                    )
+                    await workflow.transition(dossier_id, flow.Action.RETURN_RESULT, actor)
             except flow.Refused as exc:
                 error = str(exc)
+        from_queue = queue_pairs(str(form.get("hang_doi", "")))
         if error:
             view = await _visible_dossier(officer, dossier_id)
             return Template(
                 "pages/desk/dossier.html",
-                context=await _dossier_context(officer, view, error),
+                context=await _dossier_context(officer, view, error, from_queue),
                 status_code=422,
             )
-        return Redirect(f"/mot-cua/ho-so/{dossier_id}", status_code=303)
+        done = "deliver" if form.get("tra_ket_qua") == "1" else "delivered"
+        return Redirect(after_action(dossier_id, done, from_queue), status_code=303)
 
     @post("/uu-tien", name="desk.priority")
     async def priority(

@@ -63,6 +63,13 @@ MATRIX: dict[tuple[str, str], tuple[int, int, int, int, int]] = {
     ("POST", "/mot-cua/tiep-nhan"): (422, 403, 403, 422, 403),
     ("GET", "/mot-cua/doi-soat"): (200, 200, 200, 200, 200),  # each sees their own agency's day
     ("GET", "/mot-cua/doi-soat/csv"): (200, 200, 200, 200, 200),
+    # The working queue's exports, batches, following and private annotations.
+    ("GET", "/mot-cua/xuat/csv"): (200, 200, 200, 200, 200),  # each exports their own agency's
+    ("GET", "/mot-cua/xuat/xlsx"): (200, 200, 200, 200, 200),
+    ("POST", "/mot-cua/lo"): (422, 422, 422, 422, 422),  # nothing selected, no action
+    ("POST", DOSSIER + "/theo-doi"): (303, 303, 303, 404, 404),
+    ("POST", DOSSIER + "/ghi-chu-noi-bo"): (422, 422, 422, 404, 404),  # empty annotation
+    ("POST", DOSSIER + "/kiem-tra"): (303, 303, 303, 404, 404),  # nothing ticked, none stored
     # Citizen voice: a PAKN sent to Hòa Bình is seen and handled only there.
     ("GET", "/mot-cua/phan-anh"): (200, 200, 200, 200, 200),  # each sees their own agency's
     ("GET", FEEDBACK): (200, 200, 200, 404, 404),
@@ -98,6 +105,10 @@ FORMS = {
     "/mot-cua/cau-hoi": {},
     "/mot-cua/cau-hoi/{item_id:int}/xoa": {},
     "/mot-cua/bao-mat/xac-nhan": {},  # no code typed
+    "/mot-cua/lo": {},
+    DOSSIER + "/theo-doi": {"theo_doi": "0"},  # not followed: nothing to change
+    DOSSIER + "/ghi-chu-noi-bo": {},
+    DOSSIER + "/kiem-tra": {},
 }
 
 

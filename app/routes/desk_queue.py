@@ -1,0 +1,94 @@
+"""The desk's working queue (/mot-cua): tabs, filters, sort, keyset pages and exports."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+from urllib.parse import parse_qsl
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.response import Stream, Template
+
+from app.domain import desk_view as dv
+from app.domain import dossier_flow as flow
+from app.models import Officer
+from app.routes._render import render
+from app.routes.desk import OFFICER
+from app.services import desk, desk_batch, desk_export, desk_queue, feedback_desk, workflow
+from app.services.catalogue import get_catalogue
+from app.services.officers import officer_roles
+
+VIEW_PARAMS = frozenset(dv.PARAMS.values())
+
+
+async def read_view(request: Request, officer: Officer, *, restore: bool) -> dv.QueueView:
+    """The view the address asks for, or (``restore``, an address without one) the officer's
+    last view; the tab defaults to the officer's role."""
+    pairs: dict[str, str] = {k: v for k, v in request.query_params.items() if isinstance(v, str)}
+    if restore and not VIEW_PARAMS & pairs.keys() and "q" not in pairs:
+        pairs = dict(parse_qsl(await desk_queue.saved_query(officer.id)))
+    view = dv.parse_view(pairs, desk_queue.FEE_STATUSES)
+    if view.queue not in desk.QUEUE_BY_KEY:
+        view = replace(view, queue=desk_queue.default_queue(officer_roles(officer)))
+    return view
+
+
+def _text(request: Request, name: str, limit: int) -> str:
+    value = request.query_params.get(name, "")
+    return value[:limit] if isinstance(value, str) else ""
+
+
+class DeskQueueController(Controller):
+    path = "/mot-cua"
+    dependencies = OFFICER
+
+    @get("/", name="desk.home")
+    async def home(self, request: Request, officer: NamedDependency[Officer]) -> Template:
+        view = await read_view(request, officer, restore=True)
+        q, cursor = _text(request, "q", 100), _text(request, "sau", 200)
+        agency_id = desk.officer_agency(officer)
+        now = workflow.local_now()
+        if VIEW_PARAMS & request.query_params.keys() and not view.errors:
+            await desk_queue.remember(officer.id, view, now)
+        counts = await desk_queue.counts(agency_id, view, now, officer.id)
+        result = await desk_queue.page(agency_id, view, now, officer.id, counts, q, cursor)
+        context = {
+            **await _choices(agency_id),
+            "officer": officer,
+            "agency_name": await desk_queue.agency_name(agency_id),
+            "queues": desk.QUEUES,
+            "counts": counts,
+            "queue": desk.QUEUE_BY_KEY[view.queue],
+            "view": view,
+            "sort": desk_queue.sort_of(view),
+            "dv": dv,
+            "q": q,
+            "result": result,
+            "labels": flow.STATUS_LABELS,
+            "now": now,
+            "is_restored": not request.query_params and view.has_filters,
+            "batch_actions": desk_batch.choices(officer_roles(officer)),
+            "feedback_due": await feedback_desk.due_counts(agency_id),
+        }
+        return render(request, "pages/desk/home.html", "partials/desk/queue.html", context)
+
+    @get(["/xuat/csv", "/xuat/xlsx"], name="desk.export")
+    async def export(self, request: Request, officer: NamedDependency[Officer]) -> Stream:
+        kind = request.url.path.rsplit("/", 1)[-1]
+        view = await read_view(request, officer, restore=False)
+        q = _text(request, "q", 100)
+        rows = desk_queue.iter_rows(
+            desk.officer_agency(officer), view, workflow.local_now(), officer.id, q
+        )
+        return desk_export.response(kind, rows, view)
+
+
+async def _choices(agency_id: int) -> dict[str, Any]:
+    catalogue = await get_catalogue()
+    return {
+        "procedures": sorted(catalogue.procedures, key=lambda p: p.name),
+        "sectors": catalogue.sectors,
+        "colleagues": await desk_queue.colleagues(agency_id),
+        "fee_labels": desk_queue.FEE_LABELS,
+    }

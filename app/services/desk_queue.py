@@ -1,0 +1,392 @@
+"""The desk's working queue with filters, sorting and keyset pages, counted per tab.
+
+A view (:class:`app.domain.desk_view.QueueView`) narrows what the officer's agency sees
+(:func:`app.services.desk.visible_to`); the tab narrows it by status and due time. Pages go
+on from the last row shown (``is_priority``, the sort column, ``id``), so dossiers arriving
+meanwhile never shift a row onto the next page twice or off it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from piccolo.columns.base import Column
+from piccolo.columns.combination import Where
+from piccolo.query.functions.aggregate import Count
+from piccolo.querystring import QueryString
+
+from app.domain import desk_view as dv
+from app.domain.dossier_flow import Role, Status
+from app.domain.fees import FEE_STATUS_LABELS, FeeStatus
+from app.models import (
+    Agency,
+    DeskView,
+    Dossier,
+    DossierFollow,
+    Officer,
+    Procedure,
+    ProcedureSector,
+)
+from app.services import desk
+from app.services.calendar import LOCAL_TZ, local_now, to_local, working_calendar
+
+PAGE_SIZE = 25
+CLOCK_SHOWN = {Status.SUBMITTED, *desk.OPEN_CLOCK}
+DUE_SORTED = {"dang-xu-ly", "sap-den-han", "qua-han", "cho-phe-duyet"}
+FEE_STATUSES = frozenset(s.value for s in FeeStatus)
+NOTHING = Dossier.id == -1
+
+
+def default_queue(roles: set[Role] | frozenset[Role]) -> str:
+    if Role.LEADER in roles:
+        return "cho-phe-duyet"
+    return "dang-xu-ly" if Role.SPECIALIST in roles else "moi"
+
+
+def sort_of(view: dv.QueueView) -> str:
+    return view.sort or ("han" if view.queue in DUE_SORTED else "nhan")
+
+
+def queue_where(queue: desk.Queue, now: datetime) -> Where:
+    where = Dossier.status.is_in([s.value for s in queue.statuses])
+    if queue.due == "soon":
+        soon = now + timedelta(hours=desk.DUE_SOON_HOURS)
+        where &= (Dossier.due_at >= now) & (Dossier.due_at < soon)
+    elif queue.due == "overdue":
+        where &= Dossier.due_at < now
+    return where
+
+
+def _day_start(day) -> datetime:
+    return datetime.combine(day, time(0, 0), LOCAL_TZ)
+
+
+def _range(column: Column, low, high) -> list[Where]:
+    parts = []
+    if low:
+        parts.append(column >= _day_start(low))
+    if high:
+        parts.append(column < _day_start(high + timedelta(days=1)))
+    return parts
+
+
+async def _catalogue_parts(view: dv.QueueView) -> list[Where]:
+    parts: list[Where] = []
+    if view.procedure:
+        row = await Procedure.select(Procedure.id).where(Procedure.code == view.procedure).first()
+        parts.append(Dossier.procedure == row["id"] if row else NOTHING)
+    if view.sector:
+        rows = await ProcedureSector.select(ProcedureSector.procedure).where(
+            ProcedureSector.sector.code == view.sector
+        )
+        ids = [r["procedure"] for r in rows]
+        parts.append(Dossier.procedure.is_in(ids) if ids else NOTHING)
+    return parts
+
+
+async def filters_where(agency_id: int, view: dv.QueueView, officer_id: int) -> Where:
+    """What the agency sees, narrowed by the view's filters (not by its tab)."""
+    where = desk.visible_to(agency_id)
+    parts = await _catalogue_parts(view)
+    if view.channel:
+        parts.append(Dossier.channel == view.channel)
+    if view.fee_status:
+        parts.append(Dossier.fee_status == view.fee_status)
+    if view.officer == dv.NO_OFFICER:
+        parts.append(Dossier.assigned_officer.is_null())
+    elif view.officer_id() is not None:
+        parts.append(Dossier.assigned_officer == view.officer_id())
+    if view.followed:
+        follows = DossierFollow.select(DossierFollow.dossier).where(
+            DossierFollow.officer == officer_id
+        )
+        parts.append(Dossier.id.is_in(follows))
+    parts += _range(Dossier.submitted_at, view.received_from, view.received_to)
+    parts += _range(Dossier.due_at, view.due_from, view.due_to)
+    for part in parts:
+        where &= part
+    return where
+
+
+async def counts(
+    agency_id: int, view: dv.QueueView, now: datetime, officer_id: int
+) -> dict[str, int]:
+    """How many dossiers each tab holds under the view's filters."""
+    if not view.has_filters:
+        return await desk.queue_counts(agency_id, now)
+    where = await filters_where(agency_id, view, officer_id)
+    now, soon = now.astimezone(UTC), (now + timedelta(hours=desk.DUE_SOON_HOURS)).astimezone(UTC)
+    due = '"dossier"."due_at"'
+    rows = (  # one pass over the filtered rows: per status, and how many are due soon or late
+        await Dossier.select(
+            Dossier.status,
+            Count(Dossier.id, alias="n"),
+            QueryString(
+                f"SUM(CASE WHEN {due} >= {{}} AND {due} < {{}} THEN 1 ELSE 0 END)",
+                now,
+                soon,
+                alias="soon",
+            ),
+            QueryString(f"SUM(CASE WHEN {due} < {{}} THEN 1 ELSE 0 END)", now, alias="late"),
+        )
+        .where(where)
+        .group_by(Dossier.status)
+    )
+    result = {}
+    for queue in desk.QUEUES:
+        column = {"soon": "soon", "overdue": "late"}.get(queue.due, "n")
+        result[queue.key] = sum(
+            int(r[column] or 0) for r in rows if r["status"] in {s.value for s in queue.statuses}
+        )
+    return result
+
+
+# Keyset order ----------------------------------------------------------------------------------
+
+
+def _after(column: Column, value: object, last_id: int, ascending: bool) -> Where:
+    """Rows after ``(value, last_id)`` inside one priority group; empty values come last."""
+    if value is None:
+        return column.is_null() & (Dossier.id > last_id if ascending else Dossier.id < last_id)
+    beyond = column > value if ascending else column < value
+    tie = (column == value) & (Dossier.id > last_id if ascending else Dossier.id < last_id)
+    return beyond | tie | column.is_null()
+
+
+def keyset_where(sort: str, descending: bool, cursor: tuple[bool, object, int]) -> Where:
+    priority, value, last_id = cursor
+    if isinstance(value, datetime):
+        value = value.astimezone(LOCAL_TZ)
+    column = getattr(Dossier, dv.SORTS[sort])
+    inside = _after(column, value, last_id, not descending)
+    if priority:
+        return (Dossier.is_priority == False) | ((Dossier.is_priority == True) & inside)  # noqa: E712
+    return (Dossier.is_priority == False) & inside  # noqa: E712
+
+
+def ordered(query, sort: str, descending: bool):
+    column = getattr(Dossier, dv.SORTS[sort])
+    empty_last = QueryString(f'"dossier"."{column._meta.db_column_name}" IS NULL')
+    return (
+        query.order_by(Dossier.is_priority, ascending=False)
+        .order_by(empty_last)
+        .order_by(column, ascending=not descending)
+        .order_by(Dossier.id, ascending=not descending)
+    )
+
+
+ROW_COLUMNS = (
+    Dossier.id,
+    Dossier.code,
+    Dossier.reference,
+    Dossier.status,
+    Dossier.applicant_name,
+    Dossier.channel,
+    Dossier.submitted_at,
+    Dossier.received_at,
+    Dossier.due_at,
+    Dossier.fee_status,
+    Dossier.is_priority,
+    Dossier.updated_at,
+    Dossier.procedure.name.as_alias("procedure_name"),
+    Dossier.assigned_officer.full_name.as_alias("officer_name"),
+)
+
+
+@dataclass
+class QueuePage:
+    rows: list[dict[str, Any]]
+    total: int
+    next_cursor: str
+    is_first: bool
+
+
+async def view_where(
+    agency_id: int, view: dv.QueueView, now: datetime, officer_id: int, q: str = ""
+) -> Where:
+    """The rows of the tab under the view's filters; a search looks through every dossier the
+    agency sees (a code typed is meant to be found, whatever the filters)."""
+    if q.strip():
+        return desk.visible_to(agency_id) & desk.search_where(q.strip())
+    where = await filters_where(agency_id, view, officer_id)
+    return where & queue_where(desk.QUEUE_BY_KEY[view.queue], now)
+
+
+async def rows_after(
+    where: Where, view: dv.QueueView, cursor: str, size: int
+) -> tuple[list[dict[str, Any]], str]:
+    """``size`` rows after ``cursor`` (the first ones without it) and the next page's cursor."""
+    sort = sort_of(view)
+    position = dv.decode_cursor(cursor, sort) if cursor else None
+    if position is not None:
+        where &= keyset_where(sort, view.descending, position)
+    query = ordered(Dossier.select(*ROW_COLUMNS).where(where), sort, view.descending)
+    rows = await query.limit(size + 1)
+    more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = ""
+    if more:
+        last = rows[-1]
+        next_cursor = dv.encode_cursor((last["is_priority"], last[dv.SORTS[sort]], last["id"]))
+    return rows, next_cursor
+
+
+async def page(
+    agency_id: int,
+    view: dv.QueueView,
+    now: datetime,
+    officer_id: int,
+    tab_counts: dict[str, int],
+    q: str = "",
+    cursor: str = "",
+) -> QueuePage:
+    where = await view_where(agency_id, view, now, officer_id, q)
+    rows, next_cursor = await rows_after(where, view, cursor, PAGE_SIZE)
+    total = await Dossier.count().where(where) if q.strip() else tab_counts[view.queue]
+    await describe(rows, now, officer_id)
+    return QueuePage(rows, total, next_cursor, not cursor)
+
+
+async def iter_rows(
+    agency_id: int, view: dv.QueueView, now: datetime, officer_id: int, q: str = "", batch=1000
+) -> AsyncIterator[list[dict[str, Any]]]:
+    """Every row of the view, a batch at a time, in the order of the table: the ids in order
+    first (one sort), then the rows of each batch by primary key."""
+    where = await view_where(agency_id, view, now, officer_id, q)
+    sort = sort_of(view)
+    ids = [
+        r["id"]
+        for r in await ordered(Dossier.select(Dossier.id).where(where), sort, view.descending)
+    ]
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        found = {
+            r["id"]: r for r in await Dossier.select(*ROW_COLUMNS).where(Dossier.id.is_in(chunk))
+        }
+        rows = [found[i] for i in chunk if i in found]
+        await describe(rows, now, officer_id)
+        if rows:
+            yield rows
+
+
+async def describe(rows: list[dict[str, Any]], now: datetime, officer_id: int) -> None:
+    """Add the words a person reads: due in working days, fee status, followed and changed."""
+    calendar = await working_calendar()
+    today = to_local(now).date()
+    seen = await _seen_at(officer_id, [r["id"] for r in rows])
+    for row in rows:
+        shown = row["due_at"] and row["status"] in CLOCK_SHOWN
+        row["due_words"] = (
+            dv.due_words(to_local(row["due_at"]).date(), today, calendar) if shown else ""
+        )
+        row["is_overdue"] = bool(shown and row["due_at"] < now)
+        row["fee_label"] = FEE_STATUS_LABELS.get(row["fee_status"], row["fee_status"])
+        row["channel_label"] = dv.CHANNELS.get(row["channel"], row["channel"])
+        row["is_followed"] = row["id"] in seen
+        row["has_changed"] = row["id"] in seen and row["updated_at"] > seen[row["id"]]
+
+
+async def _seen_at(officer_id: int, ids: list[int]) -> dict[int, datetime]:
+    if not ids:
+        return {}
+    rows = await DossierFollow.select(DossierFollow.dossier, DossierFollow.seen_at).where(
+        (DossierFollow.officer == officer_id) & DossierFollow.dossier.is_in(ids)
+    )
+    return {r["dossier"]: r["seen_at"] for r in rows}
+
+
+# The officer's last view -----------------------------------------------------------------------
+
+
+async def saved_query(officer_id: int) -> str:
+    row = await DeskView.select(DeskView.query).where(DeskView.officer == officer_id).first()
+    return row["query"] if row else ""
+
+
+async def remember(officer_id: int, view: dv.QueueView, now: datetime) -> None:
+    """Keep a filtered or sorted view for the officer's next visit (one row per officer); an
+    unfiltered one forgets it, so the desk opens on the role's own tab again."""
+    query = dv.query_string(view) if view.has_filters else ""
+    if query == await saved_query(officer_id):
+        return  # the usual case, paging or coming back: no write
+    if not query:
+        await DeskView.delete().where(DeskView.officer == officer_id)
+        return
+    await DeskView.insert(DeskView(officer=officer_id, query=query, updated_at=now)).on_conflict(
+        target=DeskView.officer,
+        action="DO UPDATE",
+        values=[DeskView.query, DeskView.updated_at],
+    )
+
+
+# Choices of the filter form --------------------------------------------------------------------
+
+FEE_LABELS = {s.value: FEE_STATUS_LABELS[s] for s in FeeStatus}
+
+
+async def agency_name(agency_id: int) -> str:
+    row = await Agency.select(Agency.name).where(Agency.id == agency_id).first()
+    return row["name"] if row else ""
+
+
+async def colleagues(agency_id: int) -> list[dict[str, Any]]:
+    """The active officers of the agency, by name (those a dossier may be assigned to)."""
+    rows = (
+        await Officer.select(Officer.id, Officer.full_name, Officer.roles)
+        .where((Officer.agency == agency_id) & (Officer.is_active == True))  # noqa: E712
+        .order_by(Officer.full_name)
+        .output(load_json=True)
+    )
+    return rows
+
+
+# From a dossier back to its queue ----------------------------------------------------------------
+
+NAV_KEYS = frozenset(dv.PARAMS.values()) | {"q"}
+
+
+@dataclass
+class QueueNav:
+    query: str  # the view the dossier was opened from, to carry through its forms
+    back: str
+    next_id: int | None
+
+
+def view_of(pairs: dict[str, str], roles: set[Role]) -> dv.QueueView:
+    view = dv.parse_view(pairs, FEE_STATUSES)
+    if view.queue not in desk.QUEUE_BY_KEY:
+        view = dv.QueueView(**{**view.__dict__, "queue": default_queue(roles)})
+    return view
+
+
+async def navigation(
+    agency_id: int, officer_id: int, roles: set[Role], pairs: dict[str, str], dossier_id: int
+) -> QueueNav:
+    """ "Back to the queue" and "next dossier" for a dossier opened from a queue view: the next
+    one is the row after this dossier in that view's order (whether or not it is still there)."""
+    kept = {k: v[:200] for k, v in pairs.items() if k in NAV_KEYS and v}
+    view = view_of(kept, roles)
+    q = kept.get("q", "")[:100]
+    query = dv.query_string(view) + (f"&{urlencode({'q': q})}" if q else "")
+    sort = sort_of(view)
+    column = getattr(Dossier, dv.SORTS[sort])
+    row = (
+        await Dossier.select(Dossier.is_priority, column, Dossier.id)
+        .where(Dossier.id == dossier_id)
+        .first()
+    )
+    next_id = None
+    if row:
+        where = await view_where(agency_id, view, local_now(), officer_id, q)
+        where &= keyset_where(
+            sort, view.descending, (row["is_priority"], row[column._meta.name], row["id"])
+        )
+        found = await ordered(
+            Dossier.select(Dossier.id).where(where), sort, view.descending
+        ).first()
+        next_id = found["id"] if found else None
+    return QueueNav(query, f"/mot-cua?{query}", next_id)

@@ -1,0 +1,330 @@
+"""Batch actions through the transition path, exports of the filtered list, the remembered
+view, following and private annotations."""
+
+import asyncio
+import csv
+import io
+import re
+import secrets
+import zipfile
+from datetime import UTC, datetime, timedelta
+from html import unescape
+
+from app.models import Agency, Dossier, Procedure
+from tests.integration.builders import (
+    HOA_BINH,
+    Clients,
+    desk_act,
+    dossier_by_id,
+    events_of,
+    officer_id,
+    post,
+    simultaneously,
+)
+
+CODE_RE = re.compile(r'class="code">([^<]+)</a>')
+DAY = datetime(2032, 5, 17, 3, 0, tzinfo=UTC)  # a day no other test gives a dossier
+
+
+async def _submitted(clients: Clients, count: int):
+    applicant = await clients.citizen()
+    return [await applicant.submit_dossier() for _ in range(count)]
+
+
+async def test_a_batch_receives_each_dossier_through_its_own_guard_and_says_which_was_refused(
+    demo_db,
+):
+    clients = Clients()
+    try:
+        dossiers = await _submitted(clients, 5)
+        desk = await clients.officer("tiepnhan.hoabinh")
+        assert (await desk_act(desk, dossiers[2].id, "receive")).status_code == 303
+        response = await post(
+            desk, "/mot-cua/lo", {"thao_tac": "receive", "ho_so": [d.id for d in dossiers]}
+        )
+        assert response.status_code == 200, response.text[:400]
+        assert "Tiếp nhận: 4 hồ sơ đã xong, 1 hồ sơ không thực hiện được" in response.text
+        refused = response.text.split("Không thực hiện được (1)")[1]
+        assert dossiers[2].code in refused
+        for d in dossiers:
+            row = await dossier_by_id(d.id)
+            assert row["status"] == "received"
+            receipts = [e for e in await events_of(d.id) if e["action"] == "receive"]
+            assert len(receipts) == 1  # one history row each, the refused one not twice
+    finally:
+        await clients.aclose()
+
+
+async def test_a_bulk_refusal_needs_its_reason_and_keeps_the_selection(demo_db):
+    clients = Clients()
+    try:
+        dossiers = await _submitted(clients, 2)
+        desk = await clients.officer("tiepnhan.hoabinh")
+        ids = [d.id for d in dossiers]
+        response = await post(desk, "/mot-cua/lo", {"thao_tac": "refuse", "ho_so": ids})
+        assert response.status_code == 422
+        assert "Từ chối tiếp nhận cần nêu rõ lý do." in response.text
+        for d in dossiers:
+            assert f'value="{d.id}" id="chon-{d.id}" checked' in response.text
+            assert (await dossier_by_id(d.id))["status"] == "submitted"
+        done = await post(
+            desk,
+            "/mot-cua/lo",
+            {"thao_tac": "refuse", "ho_so": ids, "ly_do": "Không thuộc thẩm quyền của phường"},
+        )
+        assert "2 hồ sơ đã xong" in done.text
+        for d in dossiers:
+            row = await dossier_by_id(d.id)
+            assert row["status"] == "refused"
+            assert row["status_note"] == "Không thuộc thẩm quyền của phường"
+    finally:
+        await clients.aclose()
+
+
+async def test_a_batch_is_limited_to_200_dossiers_and_says_so(demo_db):
+    clients = Clients()
+    try:
+        desk = await clients.officer("tiepnhan.hoabinh")
+        ids = list(range(10_000_000, 10_000_201))
+        response = await post(desk, "/mot-cua/lo", {"thao_tac": "receive", "ho_so": ids})
+        assert response.status_code == 422
+        assert "tối đa 200 hồ sơ; bạn đã chọn 201 hồ sơ" in response.text
+        junk = await post(desk, "/mot-cua/lo", {"thao_tac": "x' or 1", "ho_so": ["a", "-1"]})
+        assert junk.status_code == 422
+    finally:
+        await clients.aclose()
+
+
+async def test_two_officers_batching_the_same_dossiers_at_once_receive_each_once(demo_db):
+    clients = Clients()
+    try:
+        dossiers = await _submitted(clients, 3)
+        ids = [d.id for d in dossiers]
+        first = await clients.officer("tiepnhan.hoabinh")
+        second = await clients.officer("tiepnhan.hoabinh")
+        form = {"thao_tac": "receive", "ho_so": ids}
+        answers = await simultaneously(
+            [(first, "/mot-cua/lo", form), (second, "/mot-cua/lo", form)]
+        )
+        assert [a.status_code for a in answers] == [200, 200]
+        for d in dossiers:
+            assert len([e for e in await events_of(d.id) if e["action"] == "receive"]) == 1
+        done = sum(int(re.search(r"(\d+) hồ sơ đã xong", a.text).group(1)) for a in answers)
+        assert done == 3
+    finally:
+        await clients.aclose()
+
+
+async def test_a_leader_assigns_in_bulk_only_to_a_specialist_of_the_agency(demo_db):
+    clients = Clients()
+    try:
+        dossiers = await _submitted(clients, 2)
+        desk = await clients.officer("tiepnhan.hoabinh")
+        ids = [d.id for d in dossiers]
+        await post(desk, "/mot-cua/lo", {"thao_tac": "receive", "ho_so": ids})
+        stranger = await officer_id("xuly.tanlap")
+        refused = await post(
+            desk, "/mot-cua/lo", {"thao_tac": "assign", "ho_so": ids, "can_bo_giao": stranger}
+        )
+        assert "0 hồ sơ đã xong, 2 hồ sơ không thực hiện được" in refused.text
+        specialist = await officer_id("xuly.hoabinh")
+        done = await post(
+            desk, "/mot-cua/lo", {"thao_tac": "assign", "ho_so": ids, "can_bo_giao": specialist}
+        )
+        assert "2 hồ sơ đã xong" in done.text
+        for d in dossiers:
+            row = await dossier_by_id(d.id)
+            assert row["status"] == "in_progress" and row["assigned_officer"] == specialist
+    finally:
+        await clients.aclose()
+
+
+async def _export_fixture() -> tuple[str, list[str]]:
+    agency = await Agency.select(Agency.id).where(Agency.code == HOA_BINH).first()
+    procedure = await Procedure.select(Procedure.id, Procedure.code).first()
+    codes = []
+    names = ['=HYPERLINK("http://x")', "Nguyễn Thị Ánh", "+84 Trần", "Lê Văn Bình"]
+    for n, name in enumerate(names * 8):
+        code = f"X-{secrets.token_hex(6)}"
+        codes.append(code)
+        await Dossier.insert(
+            Dossier(
+                reference=secrets.token_hex(6).upper(),
+                code=code,
+                procedure=procedure["id"],
+                status="received",
+                receiving_agency=agency["id"],
+                current_agency=agency["id"],
+                resolving_agency=agency["id"],
+                applicant_name=name,
+                submitted_at=DAY + timedelta(minutes=n),
+                received_at=DAY + timedelta(minutes=n),
+                due_at=DAY + timedelta(days=3, minutes=n),
+            )
+        )
+    day = (DAY + timedelta(hours=7)).date().isoformat()
+    query = f"hang=dang-xu-ly&thu_tuc={procedure['code']}&nhan_tu={day}&nhan_den={day}"
+    return query, codes
+
+
+async def test_exports_hold_exactly_the_rows_of_the_filtered_table(demo_db):
+    clients = Clients()
+    try:
+        query, codes = await _export_fixture()
+        desk = await clients.officer("tiepnhan.hoabinh")
+        page = await desk.get(f"/mot-cua?{query}&sap_xep=han")
+        shown = CODE_RE.findall(page.text)
+        more = await desk.get(_next(page.text))
+        shown += CODE_RE.findall(more.text)
+        assert sorted(shown) == sorted(codes)
+
+        got = await desk.get(f"/mot-cua/xuat/csv?{query}&sap_xep=han")
+        assert got.status_code == 200 and got.content.startswith("\ufeff".encode())
+        table = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
+        assert table[0][0] == "Mã hồ sơ" and table[0][-1] == "Quá trình xử lý"
+        assert [r[0] for r in table[1:]] == shown  # same rows, same order
+        names = {r[1] for r in table[1:]}
+        assert '\'=HYPERLINK("http://x")' in names and "'+84 Trần" in names  # formula-safe
+
+        book = await desk.get(f"/mot-cua/xuat/xlsx?{query}&sap_xep=han")
+        assert book.status_code == 200
+        with zipfile.ZipFile(io.BytesIO(book.content)) as archive:
+            sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+            strings = "".join(
+                archive.read(n).decode() for n in archive.namelist() if "sharedStrings" in n
+            )
+        assert sheet.count("<row ") == len(codes) + 1
+        assert all(code in sheet + strings for code in codes)
+        assert "<f>" not in sheet  # no formulas, whatever the applicant typed
+    finally:
+        await clients.aclose()
+
+
+def _next(html: str) -> str:
+    """The address of the "Trang sau" link, as a browser would follow it."""
+    match = re.search(r'href="([^"]+)">Trang sau', html)
+    assert match, "no next page"
+    return unescape(match.group(1))
+
+
+async def test_the_last_view_comes_back_when_the_officer_returns_to_the_desk(demo_db):
+    clients = Clients()
+    try:
+        query, _ = await _export_fixture()
+        desk = await clients.officer("xuly.hoabinh")
+        await desk.get(f"/mot-cua?{query}&sap_xep=nguoi-nop&chieu=giam")
+        again = await desk.get("/mot-cua")
+        assert "Đang hiển thị bộ lọc bạn dùng lần trước" in again.text
+        assert 'aria-sort="descending"' in again.text and "(đang áp dụng)" in again.text
+        cleared = await desk.get("/mot-cua?hang=dang-xu-ly")
+        assert "(đang áp dụng)" not in cleared.text
+        assert "lần trước" not in (await desk.get("/mot-cua")).text
+    finally:
+        await clients.aclose()
+
+
+async def test_bad_filters_in_the_address_give_a_message_not_an_error(demo_db):
+    clients = Clients()
+    try:
+        desk = await clients.officer("tiepnhan.hoabinh")
+        for query in (
+            "nhan_tu=31/02/2026&kenh=fax",
+            "sau=1|t2026-99-01|5&sap_xep=han",
+            "can_bo=99999999999999&phi=%00",
+            "han_tu=2026-12-10&han_den=2026-12-01",
+            "nhan_den=9999-12-31&han_den=9999-12-31",
+        ):
+            response = await desk.get(f"/mot-cua?{query}")
+            assert response.status_code == 200, query
+        assert "Ngày không hợp lệ" in (await desk.get("/mot-cua?nhan_tu=31/02/2026")).text
+    finally:
+        await clients.aclose()
+
+
+async def test_followed_dossiers_show_when_they_changed_since_last_opened(demo_db):
+    clients = Clients()
+    try:
+        [dossier] = await _submitted(clients, 1)
+        specialist = await clients.officer("xuly.hoabinh")
+        path = f"/mot-cua/ho-so/{dossier.id}"
+        assert (await post(specialist, f"{path}/theo-doi", {"theo_doi": "1"})).status_code == 303
+        assert (await post(specialist, f"{path}/theo-doi", {"theo_doi": "1"})).status_code == 303
+        await specialist.get(path)  # opened: seen now
+        listing = await specialist.get(f"/mot-cua?hang=moi&theo_doi=1&q={dossier.code}")
+        assert "Đang theo dõi" in listing.text and "Có thay đổi" not in listing.text
+        await asyncio.sleep(0.01)  # the change must come after the visit (timestamps)
+        desk = await clients.officer("tiepnhan.hoabinh")
+        await desk_act(desk, dossier.id, "receive")
+        listing = await specialist.get(f"/mot-cua?hang=dang-xu-ly&theo_doi=1&q={dossier.code}")
+        assert "Có thay đổi" in listing.text
+        page = await specialist.get(path)
+        assert "Hồ sơ có thay đổi kể từ lần cuối bạn mở." in page.text
+        listing = await specialist.get(f"/mot-cua?hang=dang-xu-ly&theo_doi=1&q={dossier.code}")
+        assert "Có thay đổi" not in listing.text
+    finally:
+        await clients.aclose()
+
+
+async def test_private_annotations_stay_on_the_desk(demo_db):
+    clients = Clients()
+    try:
+        applicant = await clients.citizen()
+        dossier = await applicant.submit_dossier()
+        desk = await clients.officer("tiepnhan.hoabinh")
+        path = f"/mot-cua/ho-so/{dossier.id}"
+        empty = await post(desk, f"{path}/ghi-chu-noi-bo", {"noi_dung": "   "})
+        assert empty.status_code == 422 and "Hãy nhập nội dung ghi chú nội bộ." in empty.text
+        secret = f"Gọi lại cho người nộp trước 10 giờ {secrets.token_hex(4)}"
+        saved = await post(desk, f"{path}/ghi-chu-noi-bo", {"noi_dung": secret})
+        assert saved.status_code == 303
+        assert secret in (await desk.get(path)).text
+        colleague = await clients.officer("lanhdao.hoabinh")
+        assert secret in (await colleague.get(path)).text
+        own = await applicant.client.get(f"/ho-so/{dossier.reference}")
+        assert own.status_code == 200 and dossier.code in own.text and secret not in own.text
+        tracking = await applicant.client.get(f"/tra-cuu?ma={dossier.code}&xac_thuc=0111")
+        assert dossier.code in tracking.text and secret not in tracking.text
+        elsewhere = await clients.officer("tiepnhan.tanlap")
+        assert (
+            await post(elsewhere, f"{path}/ghi-chu-noi-bo", {"noi_dung": "x"})
+        ).status_code == 404
+    finally:
+        await clients.aclose()
+
+
+async def test_following_and_remembering_at_the_same_moment_keep_one_row_each(demo_db):
+    from app.models import DeskView, DossierFollow
+
+    clients = Clients()
+    try:
+        [dossier] = await _submitted(clients, 1)
+        first = await clients.officer("xuly.hoabinh")
+        second = await clients.officer("xuly.hoabinh")
+        path = f"/mot-cua/ho-so/{dossier.id}/theo-doi"
+        answers = await simultaneously([(c, path, {"theo_doi": "1"}) for c in (first, second)])
+        assert [a.status_code for a in answers] == [303, 303]
+        specialist = await officer_id("xuly.hoabinh")
+        follows = await DossierFollow.count().where(
+            (DossierFollow.dossier == dossier.id) & (DossierFollow.officer == specialist)
+        )
+        assert follows == 1
+        views = [f"/mot-cua?hang=moi&kenh=online&sap_xep=ma{n}" for n in ("", "&chieu=giam")]
+        got = await asyncio.gather(
+            *(asyncio.to_thread(_get, c, v) for c, v in zip((first, second), views, strict=True))
+        )
+        assert got == [200, 200]
+        assert await DeskView.count().where(DeskView.officer == specialist) == 1
+    finally:
+        await clients.aclose()
+
+
+def _get(client, path: str) -> int:
+    """A GET from its own thread and app loop, like a second browser tab."""
+    from litestar.testing import TestClient
+
+    from app.main import create_app
+
+    with TestClient(app=create_app()) as twin:
+        for name, value in client.cookies.items():
+            twin.cookies.set(name, value)
+        return twin.get(path).status_code
