@@ -4,6 +4,9 @@ import re
 
 from litestar.testing import AsyncTestClient
 
+from app.models import Dossier
+from app.services import queue_index
+
 CSRF_RE = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
 
@@ -58,3 +61,12 @@ async def register(client: AsyncTestClient, login: str, password: str = "cay tre
 
 async def login(client: AsyncTestClient, login: str, password: str = "cay tre xanh 2026"):
     return await post_form(client, "/dang-nhap", {"dinh_danh": login, "mat_khau": password})
+
+
+async def insert_dossier(dossier: Dossier) -> int:
+    """A dossier written straight into the table, indexed as a transition would index it (the
+    desk's visibility rows, counters and search row)."""
+    rows = await Dossier.insert(dossier).run()
+    row = await Dossier.select().where(Dossier.id == rows[0]["id"]).first().run()
+    await queue_index.record(None, row)
+    return row["id"]

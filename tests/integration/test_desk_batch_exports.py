@@ -21,6 +21,7 @@ from tests.integration.builders import (
     post,
     simultaneously,
 )
+from tests.integration.helpers import insert_dossier
 
 CODE_RE = re.compile(r'class="code">([^<]+)</a>')
 DAY = datetime(2032, 5, 17, 3, 0, tzinfo=UTC)  # a day no other test gives a dossier
@@ -147,7 +148,7 @@ async def _export_fixture() -> tuple[str, list[str]]:
     for n, name in enumerate(names * 8):
         code = f"X-{secrets.token_hex(6)}"
         codes.append(code)
-        await Dossier.insert(
+        await insert_dossier(
             Dossier(
                 reference=secrets.token_hex(6).upper(),
                 code=code,

@@ -8,6 +8,7 @@ from app.domain import desk_view as dv
 from app.domain.dossier_flow import Status
 from app.models import Agency, AgencyLevel, Dossier, Procedure, ProcedureSector, Sector
 from app.services import desk_queue
+from tests.integration.helpers import insert_dossier
 
 NOW = datetime(2031, 3, 12, 9, 0, tzinfo=UTC)
 NAMES = ["Lê Thị Ánh", "Nguyễn Văn An", "Trần Bình", "Phạm Thu", "Lê Thị Ánh"]  # ties on purpose
@@ -41,8 +42,7 @@ async def _dossier(agency: int, procedure: int, rng: random.Random, **columns) -
         "fee_status": rng.choice(["paid", "unpaid"]),
         **columns,
     }
-    rows = await Dossier.insert(Dossier(**values))
-    return rows[0]["id"]
+    return await insert_dossier(Dossier(**values))
 
 
 async def _procedures() -> tuple[int, int, str, str]:

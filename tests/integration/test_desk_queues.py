@@ -7,7 +7,8 @@ from app.domain.dossier_codes import new_reference
 from app.domain.dossier_flow import Status
 from app.domain.search import fold
 from app.models import Agency, AgencyLevel, Dossier, Procedure
-from app.services import desk, queue_index
+from app.services import desk
+from tests.integration.helpers import insert_dossier
 
 
 async def _agency(level_id: int) -> int:
@@ -22,7 +23,7 @@ async def _dossier(
     procedure_id: int, status: Status, receiving, current, resolving, **columns
 ) -> None:
     """A dossier written straight into the table, indexed as a transition would index it."""
-    rows = await Dossier.insert(
+    await insert_dossier(
         Dossier(
             reference=columns.pop("reference", secrets.token_hex(6).upper()),
             procedure=procedure_id,
@@ -32,9 +33,7 @@ async def _dossier(
             resolving_agency=resolving,
             **columns,
         )
-    ).run()
-    row = await Dossier.select().where(Dossier.id == rows[0]["id"]).first().run()
-    await queue_index.record(None, row)
+    )
 
 
 async def test_each_visible_dossier_is_counted_once_whatever_agency_column_names_it(demo_db):
