@@ -11,7 +11,6 @@ import io
 from dataclasses import dataclass
 
 import anyio
-from pypdf import PdfWriter
 
 from app.domain import dossier_flow as flow
 from app.models import Dossier, Officer
@@ -157,6 +156,8 @@ async def print_pdf(officer: Officer, action: str, ids: list[int]) -> tuple[byte
     check(action, ids, "", None)
     kind = PRINTS[action]
     rows = await _visible(desk.officer_agency(officer), ids)
+    from pypdf import PdfWriter  # loaded with the first batch print
+
     writer, outcomes = PdfWriter(), []
     for dossier_id in ids:
         view = await load_dossier(Dossier.id == dossier_id) if dossier_id in rows else None

@@ -16,7 +16,6 @@ from datetime import datetime
 from typing import Any
 
 import anyio
-import xlsxwriter
 from litestar.exceptions import NotFoundException
 from litestar.response import Stream
 from piccolo.query.functions.aggregate import Count, Max
@@ -117,6 +116,8 @@ async def xlsx_chunks(batches: AsyncIterator[list[dict[str, Any]]]) -> AsyncIter
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
+        import xlsxwriter  # loaded with the first spreadsheet
+
         book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False})
         sheet = book.add_worksheet("Hồ sơ")
         bold = book.add_format({"bold": True})

@@ -11,11 +11,14 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import segno
-from fpdf import FPDF
 
 from app.services.calendar import local_now
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONT_DIR = Path(__file__).resolve().parents[1] / "fonts"
 FONT = "NotoSans"
@@ -50,6 +53,8 @@ class Document:
 
 def new_pdf(page_format: str | tuple[float, float], title: str) -> FPDF:
     """A PDF with the portal's font (regular and bold) and its title set, no page yet."""
+    from fpdf import FPDF  # loaded with the first PDF (fontTools and Pillow are large)
+
     pdf = FPDF(format=page_format, unit="mm")
     pdf.add_font(FONT, "", str(FONT_DIR / "NotoSans-Regular.ttf"))
     pdf.add_font(FONT, "B", str(FONT_DIR / "NotoSans-Bold.ttf"))

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 
-import xlsxwriter
-
 from app.domain.statistics_figures import Figure
 from app.services.statistics_pages import GROUPINGS, Report
 
@@ -36,6 +34,8 @@ def _header(ws, fmt, group_label: str) -> None:
 
 
 def report_xlsx(rep: Report, reporting_unit: str, period_label: str) -> bytes:
+    import xlsxwriter  # loaded with the first spreadsheet
+
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     ws = book.add_worksheet("II.06a")
