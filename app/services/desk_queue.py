@@ -23,18 +23,22 @@ from app.domain import desk_view as dv
 from app.domain.dossier_flow import Role, Status
 from app.domain.fees import FEE_STATUS_LABELS, FeeStatus
 from app.models import (
-    Agency,
-    DeskView,
     Dossier,
     DossierFollow,
-    Officer,
     Procedure,
     ProcedureSector,
 )
-from app.services import desk
+from app.services import desk, keyset, queue_pages
 from app.services.calendar import LOCAL_TZ, local_now, to_local, working_calendar
+from app.services.desk_saved import (  # noqa: F401  (re-exported for the desk's pages)
+    FEE_LABELS,
+    agency_name,
+    colleagues,
+    remember,
+    saved_query,
+)
 
-PAGE_SIZE = 25
+PAGE_SIZE = queue_pages.PAGE_SIZE  # one page of the indexed and the filtered table alike
 CLOCK_SHOWN = {Status.SUBMITTED, *desk.OPEN_CLOCK}
 DUE_SORTED = {"dang-xu-ly", "sap-den-han", "qua-han", "cho-phe-duyet"}
 FEE_STATUSES = frozenset(s.value for s in FeeStatus)
@@ -244,11 +248,42 @@ async def page(
     q: str = "",
     cursor: str = "",
 ) -> QueuePage:
-    where = await view_where(agency_id, view, now, officer_id, q)
-    rows, next_cursor = await rows_after(where, view, cursor, PAGE_SIZE)
-    total = await Dossier.count().where(where) if q.strip() else tab_counts[view.queue]
+    plan = None if q.strip() else indexed_plan(view, now)
+    if plan is not None:
+        rows, next_cursor = await indexed_rows_after(agency_id, plan, cursor)
+        total = tab_counts[view.queue]
+    else:
+        where = await view_where(agency_id, view, now, officer_id, q)
+        rows, next_cursor = await rows_after(where, view, cursor, PAGE_SIZE)
+        total = await Dossier.count().where(where) if q.strip() else tab_counts[view.queue]
     await describe(rows, now, officer_id)
     return QueuePage(rows, total, next_cursor, not cursor)
+
+
+def indexed_plan(view: dv.QueueView, now: datetime) -> queue_pages.Plan | None:
+    """A tab without filters, in its own order, is one range of ``dossier_agency``'s index
+    (app/services/queue_pages.py), whatever the number of dossiers: the same rows in the same
+    order as :func:`rows_after`, read without touching the other dossiers."""
+    default = sort_of(dv.QueueView(queue=view.queue))
+    if view.has_filters or view.descending or sort_of(view) != default:
+        return None
+    return queue_pages.queue_plan(desk.QUEUE_BY_KEY[view.queue], now, desk.DUE_SOON_HOURS)
+
+
+async def indexed_rows_after(
+    agency_id: int, plan: queue_pages.Plan, cursor: str
+) -> tuple[list[dict[str, Any]], str]:
+    """A page of the plan after ``cursor`` (a keyset cursor), with the table's columns."""
+    keyed = await queue_pages.page_rows(agency_id, plan, keyset.decode(cursor))
+    more = len(keyed) > PAGE_SIZE
+    ids = [r["id"] for r in keyed[:PAGE_SIZE]]
+    found = (
+        {r["id"]: r for r in await Dossier.select(*ROW_COLUMNS).where(Dossier.id.is_in(ids))}
+        if ids
+        else {}
+    )
+    rows = [found[i] for i in ids if i in found]
+    return rows, keyset.encode(keyset.key_of(keyed[PAGE_SIZE - 1])) if more else ""
 
 
 async def iter_rows(
@@ -297,51 +332,6 @@ async def _seen_at(officer_id: int, ids: list[int]) -> dict[int, datetime]:
         (DossierFollow.officer == officer_id) & DossierFollow.dossier.is_in(ids)
     )
     return {r["dossier"]: r["seen_at"] for r in rows}
-
-
-# The officer's last view -----------------------------------------------------------------------
-
-
-async def saved_query(officer_id: int) -> str:
-    row = await DeskView.select(DeskView.query).where(DeskView.officer == officer_id).first()
-    return row["query"] if row else ""
-
-
-async def remember(officer_id: int, view: dv.QueueView, now: datetime) -> None:
-    """Keep a filtered or sorted view for the officer's next visit (one row per officer); an
-    unfiltered one forgets it, so the desk opens on the role's own tab again."""
-    query = dv.query_string(view) if view.has_filters else ""
-    if query == await saved_query(officer_id):
-        return  # the usual case, paging or coming back: no write
-    if not query:
-        await DeskView.delete().where(DeskView.officer == officer_id)
-        return
-    await DeskView.insert(DeskView(officer=officer_id, query=query, updated_at=now)).on_conflict(
-        target=DeskView.officer,
-        action="DO UPDATE",
-        values=[DeskView.query, DeskView.updated_at],
-    )
-
-
-# Choices of the filter form --------------------------------------------------------------------
-
-FEE_LABELS = {s.value: FEE_STATUS_LABELS[s] for s in FeeStatus}
-
-
-async def agency_name(agency_id: int) -> str:
-    row = await Agency.select(Agency.name).where(Agency.id == agency_id).first()
-    return row["name"] if row else ""
-
-
-async def colleagues(agency_id: int) -> list[dict[str, Any]]:
-    """The active officers of the agency, by name (those a dossier may be assigned to)."""
-    rows = (
-        await Officer.select(Officer.id, Officer.full_name, Officer.roles)
-        .where((Officer.agency == agency_id) & (Officer.is_active == True))  # noqa: E712
-        .order_by(Officer.full_name)
-        .output(load_json=True)
-    )
-    return rows
 
 
 # From a dossier back to its queue ----------------------------------------------------------------

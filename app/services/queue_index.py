@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from app.domain.dossier_flow import Status
@@ -38,7 +38,10 @@ QUEUE_OF_STATUS = {
     S.HALTED: "da-ket-thuc",
 }
 CLOCK_STATUSES = (S.RECEIVED, S.IN_PROGRESS, S.AWAITING_APPROVAL, S.TRANSFERRED)
-DUE_ORDERED_QUEUES = ("dang-xu-ly",)  # listed by due date; the others by submission
+# Listed by due date, those with none last (the desk's table order, app/services/desk_queue.py);
+# the others by submission.
+DUE_ORDERED_QUEUES = ("dang-xu-ly", "cho-phe-duyet")
+NO_DUE_DATE = datetime(9999, 12, 31, tzinfo=UTC)  # sort_at of a due-ordered row without a date
 AGENCY_COLUMNS = ("receiving_agency", "current_agency", "resolving_agency")
 ENTRY_COLUMNS = (
     "status",
@@ -90,7 +93,7 @@ def entries(row: dict[str, Any] | None) -> dict[int, Entry]:
     queue = QUEUE_OF_STATUS[status]
     submitted = row.get("submitted_at") or row.get("created_at")
     due = row.get("due_at")
-    sort_at = (due or submitted) if queue in DUE_ORDERED_QUEUES else submitted
+    sort_at = (due or NO_DUE_DATE) if queue in DUE_ORDERED_QUEUES else submitted
     entry = Entry(
         status.value,
         queue,
@@ -193,7 +196,7 @@ def visible_rows_sql() -> str:
     SELECT dossier, agency, status, queue,
         CASE WHEN status IN ({clock}) THEN {{true}} ELSE {{false}} END AS clock,
         CASE WHEN is_priority THEN 0 ELSE 1 END AS priority_rank,
-        CASE WHEN queue IN ({due_first}) THEN COALESCE(due_at, submitted_at) ELSE submitted_at
+        CASE WHEN queue IN ({due_first}) THEN COALESCE(due_at, {{no_due}}) ELSE submitted_at
             END AS sort_at,
         submitted_at, due_at
     FROM (
@@ -209,8 +212,11 @@ def visible_rows_sql() -> str:
 
 
 def _booleans(sql: str, postgres: bool) -> str:
-    return sql.replace("{true}", "TRUE" if postgres else "1").replace(
-        "{false}", "FALSE" if postgres else "0"
+    no_due = "TIMESTAMPTZ '9999-12-31 00:00:00+00'" if postgres else f"'{NO_DUE_DATE}'"
+    return (
+        sql.replace("{true}", "TRUE" if postgres else "1")
+        .replace("{false}", "FALSE" if postgres else "0")
+        .replace("{no_due}", no_due)
     )
 
 

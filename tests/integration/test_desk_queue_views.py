@@ -157,3 +157,51 @@ async def test_sector_due_range_fee_and_officer_filters(demo_db):
     assert [r["id"] for r in rows] == [in_sector]
     nobody = dv.parse_view({"hang": "dang-xu-ly", "thu_tuc": "KHONG-CO"})
     assert (await desk_queue.counts(agency, nobody, NOW, 0))["dang-xu-ly"] == 0
+
+
+async def _walk_pages(agency: int, view: dv.QueueView, between=None) -> list[int]:
+    seen, cursor = [], ""
+    while True:
+        counts = await desk_queue.counts(agency, view, NOW, officer_id=0)
+        page = await desk_queue.page(agency, view, NOW, 0, counts, cursor=cursor)
+        seen += [r["id"] for r in page.rows]
+        if not page.next_cursor:
+            return seen
+        cursor = page.next_cursor
+        if between:
+            await between()
+
+
+async def test_an_unfiltered_tab_read_through_the_index_has_the_rows_of_the_table_in_its_order(
+    demo_db,
+):
+    rng = random.Random(11)
+    agency = await _agency()
+    first, _, _, _ = await _procedures()
+    statuses = ["received", "in_progress", "awaiting_approval", "submitted", "returned"]
+    for _ in range(70):
+        await _dossier(agency, first, rng, status=rng.choice(statuses))
+    for queue in ("dang-xu-ly", "cho-phe-duyet", "moi", "da-ket-thuc", "qua-han", "sap-den-han"):
+        view = dv.QueueView(queue=queue)
+        assert desk_queue.indexed_plan(view, NOW) is not None  # the fast path is the one tested
+        indexed = await _walk_pages(agency, view)
+        table = await _walk(agency, view, size=desk_queue.PAGE_SIZE)
+        assert indexed == table, queue
+    assert len(await _walk_pages(agency, dv.QueueView(queue="dang-xu-ly"))) > desk_queue.PAGE_SIZE
+    # a filter, another order or a search leave the index for the table's own query
+    assert desk_queue.indexed_plan(dv.QueueView(queue="moi", sort="ma"), NOW) is None
+    assert desk_queue.indexed_plan(dv.QueueView(queue="moi", channel="post"), NOW) is None
+
+
+async def test_indexed_pages_neither_skip_nor_repeat_a_row_while_dossiers_arrive(demo_db):
+    rng = random.Random(12)
+    agency = await _agency()
+    first, _, _, _ = await _procedures()
+    present = [await _dossier(agency, first, rng) for _ in range(60)]
+
+    async def arrive():
+        for _ in range(3):
+            await _dossier(agency, first, rng)
+
+    seen = await _walk_pages(agency, dv.QueueView(queue="dang-xu-ly"), between=arrive)
+    assert len(seen) == len(set(seen)) and set(present) <= set(seen)
