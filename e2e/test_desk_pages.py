@@ -1,5 +1,5 @@
 """A long desk queue is read page by page: "Trang sau ›" shows the next 25 dossiers, none twice,
-and "« Trang đầu" goes back (keyset pages, with and without JavaScript)."""
+and "« Về trang đầu" goes back (keyset pages, with and without JavaScript)."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def test_a_long_queue_is_read_page_by_page(page, javascript: bool) -> None:
     pager = page.get_by_role("navigation", name="Phân trang")
     expect(rows).to_have_count(25)
     first = rows.all_inner_texts()
-    expect(pager.get_by_role("link", name="« Trang đầu")).to_have_count(0)
+    expect(pager.get_by_role("link", name="« Về trang đầu")).to_have_count(0)
     pager.get_by_role("link", name="Trang sau ›").click()
     expect(page).to_have_url(re.compile(r"sau="))
     second = rows.all_inner_texts()
@@ -61,5 +61,5 @@ def test_a_long_queue_is_read_page_by_page(page, javascript: bool) -> None:
     if total <= 50:
         expect(pager.get_by_role("link", name="Trang sau ›")).to_have_count(0)
         assert len(first) + len(second) == total
-    pager.get_by_role("link", name="« Trang đầu").click()
+    pager.get_by_role("link", name="« Về trang đầu").click()
     expect(rows.first).to_have_text(first[0])
