@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 from app.domain import dossier_flow as flow
 from app.domain.desk_messages import done_message
 from app.domain.forms import Field, FieldType
+from app.input_guard import MAX_ID
 from app.models import Officer
 from app.routes._guards import current_officer, officer_only, role_only
 from app.routes._render import dossier_attachment_response, form_values, pdf_response, render
@@ -225,11 +226,11 @@ def _changes(form: dict[str, str]) -> workflow.Changes:
 
 
 def _row_id(value: str) -> int | None:
-    """A row id typed in a form; anything else (or beyond a 64-bit id) names no row: 0."""
+    """A row id typed in a form; anything else (or beyond the id columns' range) names no row: 0."""
     value = value.strip()
     if not value:
         return None
-    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+    if not (value.isascii() and value.isdigit()) or len(value) > 18 or int(value) > MAX_ID:
         return 0
     return int(value)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import anyio
 
 from app.domain import dossier_flow as flow
+from app.input_guard import MAX_ID
 from app.models import Dossier, Officer
 from app.services import desk, desk_documents, documents, workflow
 from app.services.dossier_view import load_dossier
@@ -76,7 +77,7 @@ def parse_ids(values: list[str]) -> list[int]:
     ids: dict[int, None] = {}
     for value in values:
         value = value.strip()
-        if value.isascii() and value.isdigit() and len(value) < 12:
+        if value.isascii() and value.isdigit() and len(value) < 12 and int(value) <= MAX_ID:
             ids.setdefault(int(value))
     return list(ids)
 
