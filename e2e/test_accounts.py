@@ -7,75 +7,31 @@ The messages are read from a local SMTP server that this module's portal sends t
 
 from __future__ import annotations
 
-import os
 import re
-import time
 import uuid
 from collections.abc import Iterator
-from email import message_from_bytes
-from email.policy import default as default_policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import Page, expect
 
 from e2e.journeys import RegisterPage, click_nav, label, log_out
-from e2e.support import free_port, guard_context, live_portal, type_address
+from e2e.mail import Inbox, mailing_portal, smtp_inbox, text_of
+from e2e.support import guard_context, type_address
 
 pytestmark = pytest.mark.e2e
 CONFIRM_PATH = re.compile(r"https?://[^/\s]+(/dang-ky/xac-nhan/\S+)")
-MAIL_TIMEOUT = 20.0
 PASSWORD, NEW_PASSWORD = "mot cau de nho 2026", "song nui xanh mai 2026"
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
-        self.messages.append(message_from_bytes(envelope.content, policy=default_policy))
-        return "250 OK"
-
-    def wait_for(self, recipient: str, subject_part: str):
-        """The newest message to ``recipient`` whose subject contains ``subject_part``."""
-        deadline = time.monotonic() + MAIL_TIMEOUT
-        while time.monotonic() < deadline:
-            found = [
-                m
-                for m in self.messages
-                if m["To"] == recipient and subject_part in str(m["Subject"])
-            ]
-            if found:
-                return found[-1]
-            time.sleep(0.2)  # polling a mailbox, not waiting in the browser
-        raise AssertionError(f"no message to {recipient} about {subject_part!r}")
-
-
-def _text(message) -> str:
-    return message.get_body(("plain",)).get_content()
 
 
 @pytest.fixture(scope="module")
 def inbox() -> Iterator[Inbox]:
-    box = Inbox()
-    server = Controller(box, hostname="127.0.0.1", port=free_port())
-    server.start()
-    box.port = server.port
-    yield box
-    server.stop()
+    with smtp_inbox() as box:
+        yield box
 
 
 @pytest.fixture(scope="module")
 def portal(demo_db: str, inbox: Inbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    env = {
-        **os.environ,
-        "MOTCUA_SMTP_HOST": "127.0.0.1",
-        "MOTCUA_SMTP_PORT": str(inbox.port),
-        "MOTCUA_OUTBOX_WORKER": "1",
-        "MOTCUA_OUTBOX_POLL_SECONDS": "0.5",
-    }
-    log_path = tmp_path_factory.mktemp("accounts-portal") / "server.log"
-    with live_portal(env, log_path) as url:
+    with mailing_portal(inbox, tmp_path_factory.mktemp("accounts-portal") / "server.log") as url:
         yield url
 
 
@@ -102,8 +58,8 @@ def _email() -> str:
 def _register_by_email(page: Page, inbox: Inbox, email: str) -> None:
     register = RegisterPage(page).open()
     register.fill("Phan Thị Hạnh", email, PASSWORD)
-    mail = inbox.wait_for(email, "Xác nhận đăng ký")
-    register.activate(CONFIRM_PATH.search(_text(mail)).group(1))
+    mail = inbox.newest(email, "Xác nhận đăng ký")
+    register.activate(CONFIRM_PATH.search(text_of(mail)).group(1))
 
 
 def _log_in(page: Page, login: str, password: str) -> None:
@@ -129,9 +85,9 @@ def test_registering_a_taken_address_answers_alike_and_warns_the_owner(open_page
     _register_by_email(open_page(), inbox, email)
     stranger = open_page()
     RegisterPage(stranger).open().fill("Người Lạ", email, "mat khau nguoi la 2026")
-    warning = inbox.wait_for(email, "Có người đăng ký")
-    assert "/quen-mat-khau" in _text(warning)
-    assert not CONFIRM_PATH.search(_text(warning))
+    warning = inbox.newest(email, "Có người đăng ký")
+    assert "/quen-mat-khau" in text_of(warning)
+    assert not CONFIRM_PATH.search(text_of(warning))
     _log_in(stranger, email, "mat khau nguoi la 2026")
     expect(stranger.get_by_role("alert")).to_contain_text("không đúng")
 
@@ -169,7 +125,7 @@ def test_a_used_confirmation_link_says_so(open_page, inbox) -> None:
     email = _email()
     page = open_page()
     _register_by_email(page, inbox, email)
-    link = CONFIRM_PATH.search(_text(inbox.wait_for(email, "Xác nhận đăng ký"))).group(1)
+    link = CONFIRM_PATH.search(text_of(inbox.newest(email, "Xác nhận đăng ký"))).group(1)
     later = open_page()
     later.goto("/")
     type_address(later, link)

@@ -8,73 +8,35 @@ worker sends to a local SMTP server."""
 
 from __future__ import annotations
 
-import os
 import re
-import time
 from collections.abc import Iterator
-from email import message_from_bytes
-from email.policy import default as default_policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import Page, expect
 
 from e2e.journeys import DEMO_PASSWORD, jpeg_photo, label, unique_phone
-from e2e.support import free_port, live_portal, run_async
+from e2e.mail import Inbox, mailing_portal, smtp_inbox, text_of
+from e2e.support import run_async
 from tests.integration.builders import Clients
 from tests.integration.builders_feedback import returned_dossier
 
 pytestmark = pytest.mark.e2e
 RATING_PATH = re.compile(r"https?://[^/\s]+(/danh-gia/\S+)")
-MAIL_TIMEOUT = 20.0
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
-        self.messages.append(message_from_bytes(envelope.content, policy=default_policy))
-        return "250 OK"
-
-    def wait_for(self, recipient: str, subject_part: str):
-        """The newest message to ``recipient`` about ``subject_part`` that carries a rating link."""
-        deadline = time.monotonic() + MAIL_TIMEOUT
-        while time.monotonic() < deadline:
-            found = [
-                m
-                for m in self.messages
-                if m["To"] == recipient
-                and subject_part in str(m["Subject"])
-                and RATING_PATH.search(m.get_body(("plain",)).get_content())
-            ]
-            if found:
-                return found[-1]
-            time.sleep(0.2)  # polling a mailbox, not waiting in the browser
-        raise AssertionError(f"no message to {recipient} about {subject_part!r}")
+def _with_rating_link(message) -> bool:
+    return bool(RATING_PATH.search(text_of(message)))
 
 
 @pytest.fixture(scope="module")
 def inbox() -> Iterator[Inbox]:
-    box = Inbox()
-    server = Controller(box, hostname="127.0.0.1", port=free_port())
-    server.start()
-    box.port = server.port
-    yield box
-    server.stop()
+    with smtp_inbox() as box:
+        yield box
 
 
 @pytest.fixture(scope="module")
 def portal(demo_db: str, inbox: Inbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    env = {
-        **os.environ,
-        "MOTCUA_SMTP_HOST": "127.0.0.1",
-        "MOTCUA_SMTP_PORT": str(inbox.port),
-        "MOTCUA_OUTBOX_WORKER": "1",
-        "MOTCUA_OUTBOX_POLL_SECONDS": "0.5",
-    }
-    log_path = tmp_path_factory.mktemp("feedback-portal") / "server.log"
-    with live_portal(env, log_path) as url:
+    with mailing_portal(inbox, tmp_path_factory.mktemp("feedback-portal") / "server.log") as url:
         yield url
 
 
@@ -94,7 +56,7 @@ def open_page(browser, browser_context_args: dict, javascript: bool, portal: str
 
 
 def _rating_path(message) -> str:
-    return RATING_PATH.search(message.get_body(("plain",)).get_content()).group(1)
+    return RATING_PATH.search(text_of(message)).group(1)
 
 
 def _desk_login(page: Page, username: str) -> None:
@@ -118,7 +80,7 @@ def test_a_citizen_rates_a_returned_dossier_and_reads_the_leaders_answer(
 
     email, code = run_async(build())
     citizen = open_page()
-    citizen.goto(_rating_path(inbox.wait_for(email, code)))
+    citizen.goto(_rating_path(inbox.newest(email, code, _with_rating_link)))
     expect(citizen.get_by_role("heading", level=1)).to_have_text("Đánh giá mức độ hài lòng")
     overall = citizen.get_by_role("group", name=re.compile("Đánh giá tổng thể dịch vụ"))
     overall.get_by_label("Không hài lòng").check()
@@ -142,7 +104,7 @@ def test_a_citizen_rates_a_returned_dossier_and_reads_the_leaders_answer(
     ).click()
     expect(leader.locator("#follow-ups")).not_to_contain_text(code)
 
-    citizen.goto(_rating_path(inbox.wait_for(email, "Trả lời ý kiến")))
+    citizen.goto(_rating_path(inbox.newest(email, "Trả lời ý kiến", _with_rating_link)))
     expect(citizen.locator("#leader-answer")).to_have_text(answer)
     expect(citizen.locator("#rating-given")).to_contain_text(comment)
 

@@ -16,10 +16,9 @@ from litestar.types import Guard
 from app.domain import addresses
 from app.domain.dossier_flow import Role
 from app.models import Citizen, Officer
-from app.services import mfa
-from app.services.accounts import citizen_by_id
-from app.services.officers import active_officer, officer_roles
-from app.services.sessions import COOKIE, read_session
+from app.services import request_account
+from app.services.officers import officer_roles
+from app.services.sessions import COOKIE
 from app.settings import get_settings
 
 
@@ -29,19 +28,9 @@ async def load_account(request: ASGIConnection) -> None:
     if getattr(request.state, "account_loaded", False):
         return
     request.state.account_loaded = True
-    request.state.account = None
-    token = request.cookies.get(COOKIE)
-    if not token:
-        return
-    info = await read_session(token)
-    if info is None:
-        return
-    if info.account_kind == "citizen":
-        request.state.account = await citizen_by_id(info.account_id)
-    elif info.account_kind == "officer":
-        request.state.account = await active_officer(info.account_id)
-        if request.state.account is not None:
-            request.state.needs_mfa_setup = await mfa.setup_needed(request.state.account)
+    found = await request_account.load(request.cookies.get(COOKIE, ""))
+    request.state.account = found.account
+    request.state.needs_mfa_setup = found.needs_mfa_setup
 
 
 class LoginRequired(NotAuthorizedException):

@@ -55,13 +55,8 @@ async def _open_rows(agency_id: int) -> list[dict[str, Any]]:
 
 async def queues(agency_id: int, today: date | None = None) -> dict[str, list[dict[str, Any]]]:
     """Every queue's rows for the officer's agency (a PAKN is never shown to another agency)."""
-    today = today or local_now().date()
-    cal, r = await working_calendar(), rules()
     out: dict[str, list[dict[str, Any]]] = {q.key: [] for q in QUEUES}
-    for row in await _open_rows(agency_id):
-        level = urgency(row["due_on"], today, cal, r)
-        if level is not Urgency.NONE:
-            out["sap-den-han" if level is Urgency.DUE_SOON else "qua-han"].append(row)
+    out.update(await _urgent(agency_id, today))
     for q in QUEUES:
         if q.urgency is Urgency.NONE:
             out[q.key] = (
@@ -85,10 +80,21 @@ async def queues(agency_id: int, today: date | None = None) -> dict[str, list[di
     return out
 
 
-async def due_counts(agency_id: int) -> dict[str, int]:
+async def _urgent(agency_id: int, today: date | None) -> dict[str, list[dict[str, Any]]]:
+    """The open PAKN due soon and overdue (one statement over the agency's open ones)."""
+    today = today or local_now().date()
+    cal, r = await working_calendar(), rules()
+    out: dict[str, list[dict[str, Any]]] = {"sap-den-han": [], "qua-han": []}
+    for row in await _open_rows(agency_id):
+        level = urgency(row["due_on"], today, cal, r)
+        if level is not Urgency.NONE:
+            out["sap-den-han" if level is Urgency.DUE_SOON else "qua-han"].append(row)
+    return out
+
+
+async def due_counts(agency_id: int, today: date | None = None) -> dict[str, int]:
     """For the desk's navigation: how many PAKN are due soon and overdue."""
-    found = await queues(agency_id)
-    return {"sap-den-han": len(found["sap-den-han"]), "qua-han": len(found["qua-han"])}
+    return {key: len(rows) for key, rows in (await _urgent(agency_id, today)).items()}
 
 
 async def for_officer(agency_id: int, feedback_id: int) -> dict[str, Any] | None:

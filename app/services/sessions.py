@@ -21,6 +21,10 @@ class SessionInfo:
     expires_at: datetime
 
 
+def digest_of(token: str) -> str:
+    return _digest(token)
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -73,6 +77,12 @@ async def read_session(token: str, now: datetime | None = None) -> SessionInfo |
         .first()
         .run()
     )
+    return await settle(row, digest, now)
+
+
+async def settle(row: dict | None, digest: str, now: datetime) -> SessionInfo | None:
+    """The session a row read by its token's digest stands for: None once it is past its
+    lifetime or idle period (the row is deleted), its last visit noted when that is due."""
     if row is None:
         return None
     idle = timedelta(minutes=get_settings().idle_minutes(row["account_kind"]))

@@ -203,3 +203,26 @@ async def test_an_officer_of_another_agency_cannot_publish_it(clients):
     assert (await publish_as_suggested(other, row["id"])).status_code == 404
     status = await Feedback.select(Feedback.status).where(Feedback.id == row["id"]).run()
     assert status[0]["status"] == "answered"
+
+
+async def test_the_desk_counts_the_due_soon_and_overdue_pakn_its_queues_list(clients):
+    from datetime import timedelta
+
+    from app.services import feedback_desk
+    from app.services.calendar import local_now
+
+    visitor = await clients.new()
+    soon, late = await send_complaint(visitor), await send_complaint(visitor)
+    await (
+        Feedback.update({Feedback.due_on: local_now().date() - timedelta(days=3)})
+        .where(Feedback.id == late["id"])
+        .run()
+    )
+    agency = (await Feedback.select(Feedback.agency).where(Feedback.id == soon["id"]).first())[
+        "agency"
+    ]
+    queues = await feedback_desk.queues(agency)
+    assert soon["id"] in {r["id"] for r in queues["sap-den-han"]}
+    assert late["id"] in {r["id"] for r in queues["qua-han"]}
+    counts = await feedback_desk.due_counts(agency)
+    assert counts == {k: len(queues[k]) for k in ("sap-den-han", "qua-han")}
