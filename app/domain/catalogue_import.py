@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from app.domain.forms import SchemaInvalid, parse_schema
+from app.domain.forms import SchemaInvalid
+from app.domain.forms_schema import parse_schema
 from app.domain.levels import OnlineLevel
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
@@ -99,7 +100,7 @@ class ProcedureRecord:
     valid_to: date | None
     components: list[ComponentRecord] = field(default_factory=list)
     fees: list[FeeRecord] = field(default_factory=list)
-    form_schema: dict | None = None  # "bieu_mau", validated by app.domain.forms.parse_schema
+    form_schema: dict | None = None  # "bieu_mau", validated by app.domain.forms_schema.parse_schema
 
 
 class _Row:

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from piccolo.columns.combination import Where
 
 from app.db import write_transaction
-from app.domain import forms, limits
+from app.domain import forms_answers, limits
 from app.domain.accounts import Identifier, parse_identifier, password_problem
 from app.models import Citizen, PasswordReset
 from app.services import outbox, places, rate_limit
@@ -219,20 +219,20 @@ async def update_profile(citizen: Citizen, data: ProfileInput, today: date) -> N
     if not name:
         errors["ho_ten"] = "Vui lòng nhập họ và tên"
     errors |= limits.too_long({"ho_ten": name, "dia_chi": street}, limits.FORM_FIELDS)
-    birth = forms.parse_date(data.date_of_birth) if data.date_of_birth.strip() else None
+    birth = forms_answers.parse_date(data.date_of_birth) if data.date_of_birth.strip() else None
     if data.date_of_birth.strip() and (birth is None or birth > today or birth.year < 1900):
         errors["ngay_sinh"] = "Ngày sinh không hợp lệ"
         birth = None
     citizen_id = "".join(ch for ch in data.citizen_id if ch.isdigit() or ch.isalpha())
     if citizen_id:
-        problem = forms.citizen_id_problem(
+        problem = forms_answers.citizen_id_problem(
             citizen_id, today, birth_year=birth.year if birth else None
         )
         if problem:
             errors["so_dinh_danh"] = problem
     phone = None
     if data.phone.strip():
-        phone = forms.normalize_phone(data.phone)
+        phone = forms_answers.normalize_phone(data.phone)
         if phone is None:
             errors["dien_thoai"] = "Số điện thoại không hợp lệ"
         elif (

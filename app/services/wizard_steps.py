@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from app.domain import forms
+from app.domain import forms_answers, forms_schema
 from app.domain.forms import Choice, Field, FieldType, FormSchema, Step
 from app.domain.levels import ServiceLevel
 from app.services.catalogue import ProcedureView
@@ -91,7 +91,7 @@ def _component_flags(procedure: ProcedureView) -> list[bool]:
 
 def procedure_schema(procedure: ProcedureView) -> FormSchema:
     data = procedure.form_schema or default_schema_data(procedure)
-    return forms.parse_schema(data, _component_flags(procedure))
+    return forms_schema.parse_schema(data, _component_flags(procedure))
 
 
 def place_step(agencies: list[dict[str, Any]]) -> Step:
@@ -174,7 +174,7 @@ def labelled_answers(
             elif field.type is FieldType.CHOICE:
                 value = next((c.label for c in field.choices if c.value == value), value)
             elif field.type is FieldType.DATE:
-                parsed = forms.parse_date(value)
+                parsed = forms_answers.parse_date(value)
                 value = parsed.strftime("%d/%m/%Y") if parsed else value
             rows.append((field.label, value))
         out.append((step.title, rows))
