@@ -16,12 +16,16 @@ from app.domain import dossier_flow as flow
 from app.domain.forms import Field, FieldType
 from app.models import Officer
 from app.routes._desk_pages import OFFICER, after_action, queue_pairs, refused_page, visible_dossier
+from app.routes._guards import role_only
 from app.services import delivery, desk, payments, workflow
 from app.services import wizard as wz
 from app.services.files import UploadRefused, store_upload
 from app.services.officers import officer_roles
 
 RECEPTIONISTS_ONLY = "Chức năng dành cho cán bộ tiếp nhận"
+DELIVERY_REFUSAL = "Chức năng dành cho cán bộ tiếp nhận, trả kết quả"
+PRIORITY_REFUSAL = "Chỉ tiếp nhận viên, lãnh đạo đánh dấu ưu tiên hồ sơ trực tuyến"
+PRIORITY_ROLES = frozenset({flow.Role.RECEPTIONIST, flow.Role.LEADER})
 RESULT_FIELD = Field(key="ket_qua", label="Kết quả giải quyết", type=FieldType.FILE)
 
 
@@ -29,13 +33,15 @@ class DeskSideActionsController(Controller):
     path = "/mot-cua/ho-so/{dossier_id:int}"
     dependencies = OFFICER
 
-    @post("/giao-ket-qua", name="desk.deliver")
+    @post(
+        "/giao-ket-qua",
+        name="desk.deliver",
+        guards=[role_only(flow.Role.RECEPTIONIST, DELIVERY_REFUSAL)],
+    )
     async def deliver(
         self, request: Request, officer: NamedDependency[Officer], dossier_id: FromPath[int]
     ) -> Response:
         view = await visible_dossier(officer, dossier_id)
-        if flow.Role.RECEPTIONIST not in officer_roles(officer):
-            raise PermissionDeniedException("Chức năng dành cho cán bộ tiếp nhận, trả kết quả")
         form = await request.form()
         method = view.delivery_method
         info, error = await _delivery_info(dossier_id, method, form)
@@ -48,33 +54,32 @@ class DeskSideActionsController(Controller):
         done = "deliver" if returned else "delivered"
         return Redirect(after_action(dossier_id, done, from_queue), status_code=303)
 
-    @post("/uu-tien", name="desk.priority")
+    @post("/uu-tien", name="desk.priority", guards=[role_only(PRIORITY_ROLES, PRIORITY_REFUSAL)])
     async def priority(
         self, request: Request, officer: NamedDependency[Officer], dossier_id: FromPath[int]
     ) -> Response:
         view = await visible_dossier(officer, dossier_id)
-        roles = officer_roles(officer)
-        if not roles & {flow.Role.RECEPTIONIST, flow.Role.LEADER} or view.channel != "online":
-            raise PermissionDeniedException(
-                "Chỉ tiếp nhận viên, lãnh đạo đánh dấu ưu tiên hồ sơ trực tuyến"
-            )
+        if view.channel != "online":  # the role is the route's guard
+            raise PermissionDeniedException(PRIORITY_REFUSAL)
         wanted = (await request.form()).get("uu_tien") == "1"
         action = flow.Action.MARK_PRIORITY if wanted else flow.Action.UNMARK_PRIORITY
         facts = workflow.facts_of(view.row, workflow.local_now().date())
-        role = flow.role_for(roles, facts, action)
+        role = flow.role_for(officer_roles(officer), facts, action)
         if role is not None:  # else already as wanted, or the dossier is closed
             await desk.set_priority(
                 dossier_id, officer.id, wanted, role, desk.officer_agency(officer)
             )
         return Redirect(f"/mot-cua/ho-so/{dossier_id}", status_code=303)
 
-    @post("/thu-phi", name="desk.collect_fee")
+    @post(
+        "/thu-phi",
+        name="desk.collect_fee",
+        guards=[role_only(flow.Role.RECEPTIONIST, RECEPTIONISTS_ONLY)],
+    )
     async def collect_fee(
         self, request: Request, officer: NamedDependency[Officer], dossier_id: FromPath[int]
     ) -> Response:
         view = await visible_dossier(officer, dossier_id)
-        if flow.Role.RECEPTIONIST not in officer_roles(officer):
-            raise PermissionDeniedException(RECEPTIONISTS_ONLY)
         form = await request.form()
         try:
             await payments.record_counter_payment(view.row, officer.id, str(form.get("cach", "")))

@@ -17,7 +17,7 @@ from app.domain import dossier_flow as flow
 from app.domain import feedback_flow as ff
 from app.domain import ratings as rt
 from app.models import Officer
-from app.routes._guards import current_officer
+from app.routes._guards import current_officer, role_only
 from app.routes._render import attachment_response, form_values, redirect_to
 from app.routes.feedback import LABELS
 from app.services import faq, feedback_desk, feedback_publish, ratings
@@ -27,6 +27,7 @@ from app.services.officers import officer_roles
 
 FEEDBACK_ATTACHMENT_CSP = "sandbox; default-src 'none'; img-src 'self'"
 OFFICER = {"officer": Provide(current_officer, sync_to_thread=False)}
+LEADERS_ANSWER = "Chỉ lãnh đạo cơ quan trả lời ý kiến này."
 
 
 class DeskFeedbackController(Controller):
@@ -199,12 +200,14 @@ class DeskRatingController(Controller):
             return await self._page(officer, values=form, errors=errors)
         return redirect_to(request, "desk.ratings", query=urlencode({"da_luu": code}))
 
-    @post("/{rating_id:int}/tra-loi", name="desk.ratings.answer")
+    @post(
+        "/{rating_id:int}/tra-loi",
+        name="desk.ratings.answer",
+        guards=[role_only(flow.Role.LEADER, LEADERS_ANSWER)],
+    )
     async def answer(
         self, request: Request, officer: NamedDependency[Officer], rating_id: FromPath[int]
     ) -> Response:
-        if flow.Role.LEADER not in officer_roles(officer):
-            return await self._page(officer, error="Chỉ lãnh đạo cơ quan trả lời ý kiến này.")
         form = await form_values(request)
         try:
             await ratings.answer_follow_up(
