@@ -13,7 +13,9 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from app.domain import dossier_flow as flow
+from app.domain import limits
 from app.domain.forms import Field, FieldType
+from app.domain.limits import too_long_message
 from app.models import Officer
 from app.routes._desk_pages import OFFICER, after_action, queue_pairs, refused_page, visible_dossier
 from app.routes._guards import role_only
@@ -50,7 +52,8 @@ class DeskSideActionsController(Controller):
             error = await _record_delivery(officer, dossier_id, method, info, returned)
         from_queue = queue_pairs(str(form.get("hang_doi", "")))
         if error:
-            return await refused_page(officer, dossier_id, error, from_queue)
+            typed = str(form.get("so_buu_gui", ""))
+            return await refused_page(officer, dossier_id, error, from_queue, postal_number=typed)
         done = "deliver" if returned else "delivered"
         return Redirect(after_action(dossier_id, done, from_queue), status_code=303)
 
@@ -94,7 +97,9 @@ async def _delivery_info(
     """What the delivery records (the parcel number, the stored result file) and any refusal."""
     info: dict[str, Any] = {}
     if method == "post":
-        info["postal_tracking"] = str(form.get("so_buu_gui", "")).strip()[:40]
+        info["postal_tracking"] = str(form.get("so_buu_gui", "")).strip()
+        if len(info["postal_tracking"]) > limits.POSTAL_NUMBER:
+            return info, f"Số hiệu bưu gửi: {too_long_message(limits.POSTAL_NUMBER)}"
     upload = form.get("tep_ket_qua") if method == "online" else None
     if isinstance(upload, UploadFile) and upload.filename:
         try:
