@@ -3,6 +3,7 @@ and the answers shown back with their labels."""
 
 from __future__ import annotations
 
+from copy import deepcopy
 from typing import Any, Protocol
 
 from app.domain import forms_answers, forms_schema
@@ -19,6 +20,56 @@ DELIVERY_LABELS = {
 }
 
 
+# The generic form's steps: who applies (prefilled from the profile) and what they ask for.
+APPLICANT_STEP: dict[str, Any] = {
+    "ma": "nguoi_nop",
+    "tieu_de": "Người nộp hồ sơ",
+    "truong": [
+        {
+            "ma": "ho_ten",
+            "nhan": "Họ, chữ đệm, tên",
+            "kieu": "text",
+            "bat_buoc": True,
+            "dien_san": "full_name",
+        },
+        {
+            "ma": "so_dinh_danh",
+            "nhan": "Số định danh cá nhân",
+            "kieu": "citizen_id",
+            "bat_buoc": True,
+            "dien_san": "citizen_id",
+        },
+        {
+            "ma": "dien_thoai",
+            "nhan": "Số điện thoại",
+            "kieu": "phone",
+            "bat_buoc": True,
+            "dien_san": "phone",
+        },
+        {"ma": "thu_dien_tu", "nhan": "Thư điện tử", "kieu": "email", "dien_san": "email"},
+        {
+            "ma": "dia_chi",
+            "nhan": "Nơi cư trú",
+            "kieu": "address",
+            "bat_buoc": True,
+            "dien_san": "address",
+        },
+    ],
+}
+REQUEST_STEP: dict[str, Any] = {
+    "ma": "noi_dung",
+    "tieu_de": "Nội dung yêu cầu",
+    "truong": [
+        {
+            "ma": "noi_dung",
+            "nhan": "Nội dung yêu cầu giải quyết",
+            "kieu": "long_text",
+            "goi_y": "Ghi ngắn gọn điều bạn đề nghị cơ quan giải quyết.",
+        }
+    ],
+}
+
+
 def default_schema_data(procedure: ProcedureView) -> dict[str, Any]:
     """A generic form for procedures that publish none: the applicant, then the documents."""
     files = [
@@ -31,55 +82,7 @@ def default_schema_data(procedure: ProcedureView) -> dict[str, Any]:
         for c in procedure.components
         if c["submission"] == "submit"
     ]
-    steps: list[dict[str, Any]] = [
-        {
-            "ma": "nguoi_nop",
-            "tieu_de": "Người nộp hồ sơ",
-            "truong": [
-                {
-                    "ma": "ho_ten",
-                    "nhan": "Họ, chữ đệm, tên",
-                    "kieu": "text",
-                    "bat_buoc": True,
-                    "dien_san": "full_name",
-                },
-                {
-                    "ma": "so_dinh_danh",
-                    "nhan": "Số định danh cá nhân",
-                    "kieu": "citizen_id",
-                    "bat_buoc": True,
-                    "dien_san": "citizen_id",
-                },
-                {
-                    "ma": "dien_thoai",
-                    "nhan": "Số điện thoại",
-                    "kieu": "phone",
-                    "bat_buoc": True,
-                    "dien_san": "phone",
-                },
-                {"ma": "thu_dien_tu", "nhan": "Thư điện tử", "kieu": "email", "dien_san": "email"},
-                {
-                    "ma": "dia_chi",
-                    "nhan": "Nơi cư trú",
-                    "kieu": "address",
-                    "bat_buoc": True,
-                    "dien_san": "address",
-                },
-            ],
-        },
-        {
-            "ma": "noi_dung",
-            "tieu_de": "Nội dung yêu cầu",
-            "truong": [
-                {
-                    "ma": "noi_dung",
-                    "nhan": "Nội dung yêu cầu giải quyết",
-                    "kieu": "long_text",
-                    "goi_y": "Ghi ngắn gọn điều bạn đề nghị cơ quan giải quyết.",
-                }
-            ],
-        },
-    ]
+    steps: list[dict[str, Any]] = deepcopy([APPLICANT_STEP, REQUEST_STEP])  # callers own it
     if files:
         steps.append({"ma": "giay_to", "tieu_de": "Giấy tờ đính kèm", "truong": files})
     return {"buoc": steps}
