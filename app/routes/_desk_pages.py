@@ -23,6 +23,7 @@ from app.services.officers import officer_roles
 
 OFFICER = {"officer": Provide(current_officer, sync_to_thread=False)}
 DOSSIER_PAGE = "pages/desk/dossier.html"
+RECEPTIONISTS_ONLY = "Chức năng dành cho cán bộ tiếp nhận"
 
 
 async def visible_dossier(officer: Officer, dossier_id: int):

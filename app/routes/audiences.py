@@ -3,7 +3,8 @@
 - public: anyone (home, catalogue, guides, tracking, feedback, statistics, the logins); no guard.
 - citizen: a logged-in citizen (the wizard, "my dossiers", fees); ``citizen_only``.
 - desk: officers at ``/mot-cua``; ``officer_only`` (the report also ``role_only(LEADER)``, the
-  intake ``role_only(RECEPTIONIST)``, on their controllers).
+  intake ``role_only(RECEPTIONIST)``, on their controllers; the fee, delivery, priority and
+  rating-answer routes their own ``role_only``).
 - admin: administrators at ``/quan-tri``; ``role_only(ADMINISTRATOR)``.
 - payments: the gateway's return and IPN (and the sandbox gateway when mounted); the signature.
 

@@ -11,13 +11,11 @@ from litestar.response import Redirect, Template
 
 from app.domain import dossier_flow as flow
 from app.models import Officer
-from app.routes._desk_pages import OFFICER
+from app.routes._desk_pages import OFFICER, RECEPTIONISTS_ONLY
 from app.routes._guards import role_only
 from app.services import intake
 from app.services.accounts import FormErrors
 from app.services.catalogue import get_catalogue
-
-RECEPTIONISTS_ONLY = "Chức năng dành cho cán bộ tiếp nhận"
 
 
 class DeskIntakeController(Controller):

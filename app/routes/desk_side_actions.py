@@ -17,14 +17,20 @@ from app.domain import limits
 from app.domain.forms import Field, FieldType
 from app.domain.limits import too_long_message
 from app.models import Officer
-from app.routes._desk_pages import OFFICER, after_action, queue_pairs, refused_page, visible_dossier
+from app.routes._desk_pages import (
+    OFFICER,
+    RECEPTIONISTS_ONLY,
+    after_action,
+    queue_pairs,
+    refused_page,
+    visible_dossier,
+)
 from app.routes._guards import role_only
 from app.services import delivery, desk, payments, workflow
 from app.services import wizard as wz
 from app.services.files import UploadRefused, store_upload
 from app.services.officers import officer_roles
 
-RECEPTIONISTS_ONLY = "Chức năng dành cho cán bộ tiếp nhận"
 DELIVERY_REFUSAL = "Chức năng dành cho cán bộ tiếp nhận, trả kết quả"
 PRIORITY_REFUSAL = "Chỉ tiếp nhận viên, lãnh đạo đánh dấu ưu tiên hồ sơ trực tuyến"
 PRIORITY_ROLES = frozenset({flow.Role.RECEPTIONIST, flow.Role.LEADER})
