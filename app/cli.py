@@ -166,6 +166,10 @@ def _add_check_counts(sub: argparse._SubParsersAction) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    _run(_parser().parse_args(argv))
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="motcua", description="Cổng dịch vụ công Một Cửa")
     sub = parser.add_subparsers(dest="command", required=True)
     p_serve = sub.add_parser("serve", help="chạy cổng (nhiều tiến trình)")
@@ -180,6 +184,14 @@ def main(argv: list[str] | None = None) -> None:
     p_import.add_argument(
         "--effective-on", type=date.fromisoformat, default=None, help="ngày hiệu lực (YYYY-MM-DD)"
     )
+    _add_create_officer(sub)
+    _add_calendar_day(sub)
+    sub.add_parser("rebuild-statistics", help="tính lại số liệu thống kê từ lịch sử hồ sơ")
+    _add_check_counts(sub)
+    return parser
+
+
+def _add_create_officer(sub: argparse._SubParsersAction) -> None:
     p_officer = sub.add_parser("create-officer", help="tạo tài khoản cán bộ")
     p_officer.add_argument("username")
     p_officer.add_argument("--full-name", required=True)
@@ -193,6 +205,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     p_officer.add_argument("--email")
     p_officer.add_argument("--password", help="bỏ trống để nhập an toàn")
+
+
+def _add_calendar_day(sub: argparse._SubParsersAction) -> None:
     p_day = sub.add_parser("calendar-day", help="khai báo ngày làm việc bù hoặc ngày nghỉ thêm")
     p_day.add_argument("day", type=date.fromisoformat, help="YYYY-MM-DD")
     kind = p_day.add_mutually_exclusive_group(required=True)
@@ -200,9 +215,9 @@ def main(argv: list[str] | None = None) -> None:
     kind.add_argument("--off", action="store_true", help="ngày nghỉ thêm")
     p_day.add_argument("--reason", required=True)
     p_day.add_argument("--source", default="", help="văn bản thông báo")
-    sub.add_parser("rebuild-statistics", help="tính lại số liệu thống kê từ lịch sử hồ sơ")
-    _add_check_counts(sub)
-    args = parser.parse_args(argv)
+
+
+def _run(args: argparse.Namespace) -> None:
     if args.command == "serve":
         serve(args)
     elif args.command == "migrate":

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 CSRF_COOKIE = "csrftoken"  # Litestar's CSRF cookie (main.py's CSRFConfig)
@@ -160,9 +162,20 @@ def get_settings() -> Settings:
     env = os.environ.get
     data_dir = Path(env("MOTCUA_DATA_DIR", "var/data"))
     return Settings(
-        database_url=env("MOTCUA_DATABASE_URL", "sqlite:///var/motcua.sqlite3"),
         data_dir=data_dir,
         secret_key=_secret_key(data_dir),
+        **_server_settings(env),
+        **_accounts_settings(env),
+        **_mail_settings(env),
+        **_payments_settings(env),
+        **_limits_settings(env),
+    )
+
+
+def _server_settings(env: Callable[..., Any]) -> dict[str, Any]:
+    """The database, the processes, the portal's own texts, hosts and proxies."""
+    return dict(
+        database_url=env("MOTCUA_DATABASE_URL", "sqlite:///var/motcua.sqlite3"),
         host=env("MOTCUA_HOST", "127.0.0.1"),
         port=int(env("MOTCUA_PORT", "8000")),
         workers=int(env("MOTCUA_WORKERS", "2")),
@@ -174,39 +187,63 @@ def get_settings() -> Settings:
         opening_hours=env(
             "MOTCUA_OPENING_HOURS", "Thứ Hai – Thứ Sáu, sáng 7:30–11:30, chiều 13:30–17:00"
         ),
+        base_url=env("MOTCUA_BASE_URL", "").rstrip("/"),
+        environment=env("MOTCUA_ENV", "production"),
+        allowed_hosts_setting=_words(env("MOTCUA_ALLOWED_HOSTS", "")),
+        trusted_proxies=tuple(
+            ip_network(n, strict=False) for n in _words(env("MOTCUA_TRUSTED_PROXIES", ""))
+        ),
+    )
+
+
+def _accounts_settings(env: Callable[..., Any]) -> dict[str, Any]:
+    """Password hashing, uploads, sessions and idle time-outs."""
+    return dict(
         # OWASP minimum for argon2id: 19 MiB, t=2, p=1. Never configure below it.
         argon2_time_cost=max(2, int(env("MOTCUA_ARGON2_TIME_COST", "2"))),
         argon2_memory_kib=max(19456, int(env("MOTCUA_ARGON2_MEMORY_KIB", "19456"))),
         hash_concurrency=int(env("MOTCUA_HASH_CONCURRENCY", "2")),
         max_upload_bytes=int(env("MOTCUA_MAX_UPLOAD_MB", "10")) * 1024 * 1024,
+        session_hours=int(env("MOTCUA_SESSION_HOURS", "12")),
+        idle_minutes_officer=max(1, int(env("MOTCUA_IDLE_MINUTES_OFFICER", "30"))),
+        idle_minutes_citizen=max(1, int(env("MOTCUA_IDLE_MINUTES_CITIZEN", "120"))),
+    )
+
+
+def _mail_settings(env: Callable[..., Any]) -> dict[str, Any]:
+    """The e-mail, SMS and outbox worker."""
+    return dict(
         smtp_host=env("MOTCUA_SMTP_HOST", ""),
         smtp_port=int(env("MOTCUA_SMTP_PORT", "25")),
         smtp_user=env("MOTCUA_SMTP_USER", ""),
         smtp_password=env("MOTCUA_SMTP_PASSWORD", ""),
         smtp_starttls=env("MOTCUA_SMTP_STARTTLS", "0") == "1",
         mail_from=env("MOTCUA_MAIL_FROM", "Cổng dịch vụ công <khong-tra-loi@motcua.local>"),
-        base_url=env("MOTCUA_BASE_URL", "").rstrip("/"),
-        session_hours=int(env("MOTCUA_SESSION_HOURS", "12")),
         outbox_worker=env("MOTCUA_OUTBOX_WORKER", "1") != "0",
         outbox_poll_seconds=float(env("MOTCUA_OUTBOX_POLL_SECONDS", "2")),
-        tracking_poll_seconds=int(env("MOTCUA_TRACKING_POLL_SECONDS", "15")),
+        sms_url=env("MOTCUA_SMS_URL", ""),
+        sms_token=env("MOTCUA_SMS_TOKEN", ""),
+    )
+
+
+def _payments_settings(env: Callable[..., Any]) -> dict[str, Any]:
+    """The payment gateway (the built-in sandbox without its settings)."""
+    return dict(
         # Without these the payments go to the built-in sandbox gateway (/sandbox/vnpay).
         vnpay_tmn_code=env("MOTCUA_VNPAY_TMN_CODE", "MOTCUA01"),
         vnpay_secret=env("MOTCUA_VNPAY_SECRET", SANDBOX_SECRET),
         vnpay_url=env("MOTCUA_VNPAY_URL", ""),
-        environment=env("MOTCUA_ENV", "production"),
-        allowed_hosts_setting=_words(env("MOTCUA_ALLOWED_HOSTS", "")),
-        trusted_proxies=tuple(
-            ip_network(n, strict=False) for n in _words(env("MOTCUA_TRUSTED_PROXIES", ""))
-        ),
         sandbox_gateway=env("MOTCUA_SANDBOX_GATEWAY", "0") == "1",
         vnpay_secret_set=bool(env("MOTCUA_VNPAY_SECRET")),
-        idle_minutes_officer=max(1, int(env("MOTCUA_IDLE_MINUTES_OFFICER", "30"))),
-        idle_minutes_citizen=max(1, int(env("MOTCUA_IDLE_MINUTES_CITIZEN", "120"))),
+    )
+
+
+def _limits_settings(env: Callable[..., Any]) -> dict[str, Any]:
+    """Rate limits, deadlines, statistics and housekeeping."""
+    return dict(
+        tracking_poll_seconds=int(env("MOTCUA_TRACKING_POLL_SECONDS", "15")),
         rating_change_days=int(env("MOTCUA_RATING_CHANGE_DAYS", "7")),
         feedback_days=_days(env("MOTCUA_FEEDBACK_DAYS", "2,5,15,2")),
-        sms_url=env("MOTCUA_SMS_URL", ""),
-        sms_token=env("MOTCUA_SMS_TOKEN", ""),
         registrations_per_address=int(env("MOTCUA_REGISTRATIONS_PER_ADDRESS", "10")),
         profile_saves_per_account=int(env("MOTCUA_PROFILE_SAVES_PER_ACCOUNT", "20")),
         profile_saves_per_address=int(env("MOTCUA_PROFILE_SAVES_PER_ADDRESS", "60")),

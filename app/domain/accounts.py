@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 from app.domain import limits
-from app.domain.forms import MOBILE_PREFIXES, normalize_phone
+from app.domain.forms import MOBILE_PREFIXES
+from app.domain.forms_answers import normalize_phone
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 MIN_PASSWORD_LENGTH = 8

@@ -1,17 +1,27 @@
 """Validation of catalogue files (the format of procedures.sample.json) into plain records.
 
 Every problem is reported with the row's position, its id and the field, in Vietnamese; the
-caller loads nothing unless the whole file is valid.
+caller loads nothing unless the whole file is valid. The records and the row reader are in
+``app.domain.catalogue_import_rows``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from app.domain.forms import SchemaInvalid, parse_schema
+from app.domain.catalogue_import_rows import (
+    MAX_COUNT,
+    CatalogueInvalid,
+    ComponentRecord,
+    FeeRecord,
+    ImportProblem,
+    ProcedureRecord,
+    Row,
+)
+from app.domain.forms import SchemaInvalid
+from app.domain.forms_schema import parse_schema
 from app.domain.levels import OnlineLevel
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
@@ -28,153 +38,7 @@ REQUIREMENTS = {True: "required", False: "optional", "khi_co": "when_applicable"
 # Sane maxima: no procedure takes longer than a working year, and no fee is a trillion dong.
 MAX_TIME_LIMIT = {"working_day": 365, "day": 365, "hour": 8_760, "same_day": 0}
 MAX_AMOUNT_VND = 10**12
-MAX_COUNT = 2**31 - 1  # the INTEGER columns that hold counts and quantities
 MAX_DEPTH = 20  # a catalogue row is a few levels deep; anything deeper is refused
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    position: int  # 1-based row number in "procedures"
-    row_id: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        who = f"thủ tục thứ {self.position}" + (f" (id {self.row_id})" if self.row_id else "")
-        return f"{who}, trường {self.field}: {self.message}"
-
-
-class CatalogueInvalid(Exception):
-    def __init__(self, problems: list[ImportProblem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-@dataclass
-class ComponentRecord:
-    name: str
-    submission: str
-    copy_kind: str
-    quantity: int
-    requirement: str
-    note: str
-    template: dict[str, Any] | None
-
-
-@dataclass
-class FeeRecord:
-    name: str
-    kind: str
-    amount_vnd: int | None
-    unit: str
-    channel: str
-    note: str
-
-
-@dataclass
-class ProcedureRecord:
-    code: str
-    national_code: str | None
-    name: str
-    name_en: str
-    sectors: list[tuple[str, str]]  # (name, name_en)
-    levels: list[str]
-    implementing_agency: str
-    applicants: list[str]
-    time_limit_value: int | None
-    time_limit_unit: str
-    time_limit_text: str
-    max_working_days: int | None
-    after_cutoff_next_day: bool
-    steps: list[str]
-    channels: list[str]
-    conditions: str
-    result: str
-    legal_basis: list[str]
-    online_level: OnlineLevel
-    service_level: int | None
-    usage_count: int
-    is_approximate: bool
-    valid_from: date | None
-    valid_to: date | None
-    components: list[ComponentRecord] = field(default_factory=list)
-    fees: list[FeeRecord] = field(default_factory=list)
-    form_schema: dict | None = None  # "bieu_mau", validated by app.domain.forms.parse_schema
-
-
-class _Row:
-    """Reads one row, collecting problems instead of stopping at the first."""
-
-    def __init__(self, position: int, data: Any, problems: list[ImportProblem]):
-        self.position = position
-        self.data = data if isinstance(data, dict) else {}
-        self.row_id = str(self.data.get("id", "")) if isinstance(data, dict) else ""
-        self.problems = problems
-        if not isinstance(data, dict):
-            self.fail("(dòng)", "phải là một đối tượng JSON")
-
-    def fail(self, name: str, message: str) -> None:
-        self.problems.append(ImportProblem(self.position, self.row_id, name, message))
-
-    def text(self, obj: dict, key: str, path: str, *, required: bool = True, limit: int = 0) -> str:
-        value = obj.get(key)
-        if value is None or value == "":
-            if required:
-                self.fail(path, "bắt buộc, không được để trống")
-            return ""
-        if not isinstance(value, str):
-            self.fail(path, "phải là chuỗi ký tự")
-            return ""
-        if limit and len(value) > limit:
-            self.fail(path, f"dài quá {limit} ký tự")
-        return value.strip()
-
-    def texts(self, obj: dict, key: str, path: str, *, required: bool = False) -> list[str]:
-        value = obj.get(key, [])
-        if value is None:
-            value = []
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(path, "phải là danh sách chuỗi ký tự")
-            return []
-        if required and not value:
-            self.fail(path, "cần ít nhất một giá trị")
-        return [v.strip() for v in value if v.strip()]
-
-    def integer(
-        self, obj: dict, key: str, path: str, *, minimum: int = 0, maximum: int = MAX_COUNT
-    ) -> int | None:
-        value = obj.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(path, "phải là số nguyên")
-            return None
-        if value < minimum:
-            self.fail(path, f"phải lớn hơn hoặc bằng {minimum}")
-            return None
-        if value > maximum:
-            self.fail(path, f"không được lớn hơn {maximum:,}".replace(",", "."))
-            return None
-        return value
-
-    def choice(self, obj: dict, key: str, path: str, choices: dict, default: Any = None) -> Any:
-        value = obj.get(key, default)
-        try:
-            return choices[value]
-        except (KeyError, TypeError):
-            allowed = ", ".join(str(c) for c in choices)
-            self.fail(path, f"giá trị {value!r} không hợp lệ (chấp nhận: {allowed})")
-            return None
-
-    def day(self, obj: dict, key: str, path: str) -> date | None:
-        value = obj.get(key)
-        if value is None:
-            return None
-        try:
-            return date.fromisoformat(value)
-        except (TypeError, ValueError):
-            self.fail(path, "phải là ngày dạng YYYY-MM-DD")
-            return None
 
 
 def parse_catalogue(document: Any, known_levels: set[str]) -> list[ProcedureRecord]:
@@ -198,7 +62,7 @@ def parse_catalogue(document: Any, known_levels: set[str]) -> list[ProcedureReco
                 ImportProblem(position, row_id, too_deep, f"lồng nhau quá {MAX_DEPTH} cấp")
             )
             continue
-        row = _Row(position, data, problems)
+        row = Row(position, data, problems)
         record = _parse_procedure(row, known_levels)
         if record is None:
             continue
@@ -227,12 +91,12 @@ def _too_deep(data: Any) -> str | None:
     return None
 
 
-def _time_limit(row: _Row, limit: dict, unit: str) -> int | None:
+def _time_limit(row: Row, limit: dict, unit: str) -> int | None:
     maximum = MAX_TIME_LIMIT.get(unit, MAX_COUNT)
     return row.integer(limit, "value", "thoi_han.value", maximum=maximum or MAX_COUNT)
 
 
-def _validity(row: _Row, d: dict) -> tuple[date | None, date | None]:
+def _validity(row: Row, d: dict) -> tuple[date | None, date | None]:
     valid_from = row.day(d, "hieu_luc_tu", "hieu_luc_tu")
     valid_to = row.day(d, "hieu_luc_den", "hieu_luc_den")
     if valid_from and valid_to and valid_to < valid_from:
@@ -240,48 +104,23 @@ def _validity(row: _Row, d: dict) -> tuple[date | None, date | None]:
     return valid_from, valid_to
 
 
-def _parse_procedure(row: _Row, known_levels: set[str]) -> ProcedureRecord | None:
+def _parse_procedure(row: Row, known_levels: set[str]) -> ProcedureRecord | None:
     d = row.data
     if not d:
         return None
-    code = row.text(d, "id", "id", limit=40)
-    if code and not CODE_RE.match(code):
-        row.fail("id", "chỉ gồm chữ, số, dấu chấm, gạch ngang, gạch dưới")
+    # read in the file's order, so the problems are listed in it
+    code = _code(row, d)
     national_code = row.text(d, "ma_tthc", "ma_tthc", required=False, limit=40) or None
-    sector_names = [s.strip() for s in row.text(d, "linh_vuc", "linh_vuc").split(";") if s.strip()]
-    sector_en = [s.strip() for s in str(d.get("field_en") or "").split(";")]
-    if len(sector_en) != len(sector_names):
-        sector_en = [""] * len(sector_names)
-    levels = row.texts(d, "cap_thuc_hien", "cap_thuc_hien", required=True)
-    for level in levels:
-        if level not in known_levels:
-            row.fail(
-                "cap_thuc_hien",
-                f"cấp {level!r} chưa được khai báo ({', '.join(sorted(known_levels))})",
-            )
-    limit = d.get("thoi_han")
-    if not isinstance(limit, dict):
-        row.fail("thoi_han", "bắt buộc, là đối tượng có value, unit, text")
-        limit = {}
-    unit = limit.get("unit", "working_day")
-    if unit not in TIME_UNITS:
-        row.fail(
-            "thoi_han.unit",
-            f"giá trị {unit!r} không hợp lệ (chấp nhận: {', '.join(sorted(TIME_UNITS))})",
-        )
-    value = _time_limit(row, limit, unit)
-    after_cutoff = limit.get("after_15h_next_working_day", False)
-    if not isinstance(after_cutoff, bool):
-        row.fail("thoi_han.after_15h_next_working_day", "phải là true hoặc false")
-    service_level = row.integer(d, "muc_do", "muc_do", minimum=1)
-    if service_level is not None and service_level > 4:
-        row.fail("muc_do", "phải từ 1 đến 4")
+    sectors = _sectors(row, d)
+    levels = _levels(row, d, known_levels)
+    limit, unit, value, after_cutoff = _time_limit_of(row, d)
+    service_level = _service_level(row, d)
     record = ProcedureRecord(
         code=code,
         national_code=national_code,
         name=row.text(d, "ten", "ten", limit=400),
         name_en=row.text(d, "name_en", "name_en", required=False),
-        sectors=list(zip(sector_names, sector_en, strict=True)),
+        sectors=sectors,
         levels=levels,
         implementing_agency=row.text(d, "co_quan_thuc_hien", "co_quan_thuc_hien", required=False),
         applicants=row.texts(d, "doi_tuong", "doi_tuong"),
@@ -307,17 +146,75 @@ def _parse_procedure(row: _Row, known_levels: set[str]) -> ProcedureRecord | Non
         valid_from=None,
         valid_to=None,
     )
+    _add_parts(row, d, record)
+    return record
+
+
+def _code(row: Row, d: dict) -> str:
+    code = row.text(d, "id", "id", limit=40)
+    if code and not CODE_RE.match(code):
+        row.fail("id", "chỉ gồm chữ, số, dấu chấm, gạch ngang, gạch dưới")
+    return code
+
+
+def _sectors(row: Row, d: dict) -> list[tuple[str, str]]:
+    """(name, English name) of each sector; the English names only when they pair up."""
+    names = [s.strip() for s in row.text(d, "linh_vuc", "linh_vuc").split(";") if s.strip()]
+    english = [s.strip() for s in str(d.get("field_en") or "").split(";")]
+    if len(english) != len(names):
+        english = [""] * len(names)
+    return list(zip(names, english, strict=True))
+
+
+def _levels(row: Row, d: dict, known_levels: set[str]) -> list[str]:
+    levels = row.texts(d, "cap_thuc_hien", "cap_thuc_hien", required=True)
+    for level in levels:
+        if level not in known_levels:
+            row.fail(
+                "cap_thuc_hien",
+                f"cấp {level!r} chưa được khai báo ({', '.join(sorted(known_levels))})",
+            )
+    return levels
+
+
+def _time_limit_of(row: Row, d: dict) -> tuple[dict, str, int | None, Any]:
+    """The ``thoi_han`` object, its unit, its value and its after-15h flag."""
+    limit = d.get("thoi_han")
+    if not isinstance(limit, dict):
+        row.fail("thoi_han", "bắt buộc, là đối tượng có value, unit, text")
+        limit = {}
+    unit = limit.get("unit", "working_day")
+    if unit not in TIME_UNITS:
+        row.fail(
+            "thoi_han.unit",
+            f"giá trị {unit!r} không hợp lệ (chấp nhận: {', '.join(sorted(TIME_UNITS))})",
+        )
+    value = _time_limit(row, limit, unit)
+    after_cutoff = limit.get("after_15h_next_working_day", False)
+    if not isinstance(after_cutoff, bool):
+        row.fail("thoi_han.after_15h_next_working_day", "phải là true hoặc false")
+    return limit, unit, value, after_cutoff
+
+
+def _service_level(row: Row, d: dict) -> int | None:
+    service_level = row.integer(d, "muc_do", "muc_do", minimum=1)
+    if service_level is not None and service_level > 4:
+        row.fail("muc_do", "phải từ 1 đến 4")
+    return service_level
+
+
+def _add_parts(row: Row, d: dict, record: ProcedureRecord) -> None:
+    """The validity dates, dossier components, fees and online form of the record."""
     record.valid_from, record.valid_to = _validity(row, d)
     record.components = _components(row, d.get("thanh_phan_ho_so", []))
     record.fees = _fees(row, d.get("phi_le_phi", []))
     items = d.get("thanh_phan_ho_so", [])
     readable = isinstance(items, list) and all(isinstance(item, dict) for item in items)
     record.form_schema = _form_schema(row, d.get("bieu_mau"), record.components, readable)
-    return record
 
 
 def _form_schema(
-    row: _Row, schema: Any, components: list[ComponentRecord], check_components: bool
+    row: Row, schema: Any, components: list[ComponentRecord], check_components: bool
 ) -> dict | None:
     """The online application form, checked against this row's dossier components.
 
@@ -336,7 +233,7 @@ def _form_schema(
     return schema
 
 
-def _components(row: _Row, items: Any) -> list[ComponentRecord]:
+def _components(row: Row, items: Any) -> list[ComponentRecord]:
     if not isinstance(items, list):
         row.fail("thanh_phan_ho_so", "phải là danh sách")
         return []
@@ -376,7 +273,7 @@ def _valid_template(template: Any) -> bool:
     )
 
 
-def _fees(row: _Row, items: Any) -> list[FeeRecord]:
+def _fees(row: Row, items: Any) -> list[FeeRecord]:
     if not isinstance(items, list):
         row.fail("phi_le_phi", "phải là danh sách")
         return []

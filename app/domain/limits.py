@@ -25,6 +25,7 @@ AGENCY_SHORT_NAME = 120
 AGENCY_PHONE = 40
 SEARCH_QUERY = 100
 POSTAL_NUMBER = 40  # a parcel number of the postal service
+FEEDBACK_NOTE = 5000  # an officer's note on a PAKN: a reason, a request or the answer itself
 
 # Form fields whose value is copied into a dossier column (PROFILE_ATTRIBUTES keys).
 PREFILLED = {"full_name": PERSON_NAME, "email": EMAIL, "phone": PHONE, "citizen_id": CITIZEN_ID}
@@ -49,6 +50,7 @@ ALL = {
     "agency_phone": AGENCY_PHONE,
     "search_query": SEARCH_QUERY,
     "postal_number": POSTAL_NUMBER,
+    "feedback_note": FEEDBACK_NOTE,
 }
 
 # The portal's fixed forms: field name → its declared length.

@@ -47,7 +47,7 @@ class Procedure(Table, tablename="procedure"):
     legal_basis = JSON(default=[])
     online_level = Varchar(length=20, default="partial")  # full | partial | none
     service_level = Integer(default=2)  # legacy levels 1–4
-    form_schema = JSON(null=True, default=None)  # application form, see app/domain/forms.py
+    form_schema = JSON(null=True, default=None)  # application form, see app/domain/forms_schema.py
     usage_count = Integer(default=0)
     is_approximate = Boolean(default=False)
     valid_from = Date(null=True, default=None)

@@ -1,4 +1,4 @@
-"""Fee payments (online through the gateway, or at the desk), their receipts and callbacks."""
+"""Fee payments (online through the gateway, or at the desk), their fee receipts and callbacks."""
 
 from piccolo.columns import JSON, BigInt, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
@@ -25,8 +25,8 @@ class Payment(Table, tablename="payment"):
     recorded_by = ForeignKey(references=Officer, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
     paid_at = Timestamptz(null=True, default=None, index=True)
-    receipt_series = Varchar(length=40, default="")  # e.g. 000.00.32.H99/2026
-    receipt_number = Integer(null=True, default=None)
+    fee_receipt_series = Varchar(length=40, default="")  # e.g. 000.00.32.H99/2026
+    fee_receipt_number = Integer(null=True, default=None)
     lines = JSON(default=[])  # [{"name", "amount_vnd"}] as quoted
 
 

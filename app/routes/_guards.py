@@ -86,12 +86,14 @@ async def officer_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     current_officer(connection)  # type: ignore[arg-type]
 
 
-def role_only(role: Role, refusal: str) -> Guard:
-    """Guard factory: an officer holding ``role``; any other officer gets 403 with ``refusal``."""
+def role_only(role: Role | frozenset[Role], refusal: str) -> Guard:
+    """Guard factory: an officer holding ``role`` (or one of a set of roles); any other officer
+    gets 403 with ``refusal``."""
+    wanted = frozenset({role}) if isinstance(role, Role) else role
 
     async def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
         await officer_only(connection, handler)
-        if role not in officer_roles(connection.state.account):
+        if not wanted & officer_roles(connection.state.account):
             raise PermissionDeniedException(refusal)
 
     return guard

@@ -3,7 +3,8 @@
 - public: anyone (home, catalogue, guides, tracking, feedback, statistics, the logins); no guard.
 - citizen: a logged-in citizen (the wizard, "my dossiers", fees); ``citizen_only``.
 - desk: officers at ``/mot-cua``; ``officer_only`` (the report also ``role_only(LEADER)``, the
-  intake ``role_only(RECEPTIONIST)``, on their controllers).
+  intake ``role_only(RECEPTIONIST)``, on their controllers; the fee, delivery, priority and
+  rating-answer routes their own ``role_only``).
 - admin: administrators at ``/quan-tri``; ``role_only(ADMINISTRATOR)``.
 - payments: the gateway's return and IPN (and the sandbox gateway when mounted); the signature.
 
@@ -20,14 +21,13 @@ from app.routes._guards import citizen_only, officer_only, role_only
 from app.routes.account import AccountController
 from app.routes.admin import AdminController
 from app.routes.citizen import CitizenController, CitizenDossierController
-from app.routes.desk import (
-    DeskController,
-    DeskDocumentsController,
-    DeskIntakeController,
-    ReconciliationController,
-)
+from app.routes.desk import DeskController
 from app.routes.desk_batch import DeskBatchController
+from app.routes.desk_dossier_files import DeskDocumentsController
+from app.routes.desk_intake import DeskIntakeController
 from app.routes.desk_queue import DeskQueueController
+from app.routes.desk_reconciliation import ReconciliationController
+from app.routes.desk_side_actions import DeskSideActionsController
 from app.routes.desk_work import DeskChecklistController, DeskWorkController
 from app.routes.feedback import FeedbackController, RatingController
 from app.routes.feedback_desk import DeskFaqController, DeskFeedbackController, DeskRatingController
@@ -82,6 +82,7 @@ def desk() -> Router:
             DeskWorkController,
             DeskChecklistController,
             DeskDocumentsController,
+            DeskSideActionsController,
             DeskIntakeController,
             ReconciliationController,
             DeskFeedbackController,

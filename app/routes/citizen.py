@@ -13,7 +13,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.domain import dossier_flow as flow
-from app.domain.forms import Field, FieldType, initial_answers
+from app.domain.forms import Field, FieldType
+from app.domain.forms_answers import initial_answers
 from app.domain.levels import ServiceLevel
 from app.models import Citizen
 from app.routes._citizen_pages import CITIZEN, dossier_context, own_view

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 
 from app.models import Officer
-from app.routes.desk import OFFICER, _row_id
+from app.routes._desk_pages import OFFICER, row_id
 from app.services import desk, desk_batch, desk_queue
 from app.services.officers import officer_roles
 
@@ -25,7 +25,7 @@ class DeskBatchController(Controller):
         ids = desk_batch.parse_ids(values)
         action = str(data.get("thao_tac", ""))[:40]
         note = str(data.get("ly_do", ""))[:2000]
-        assignee = _row_id(str(data.get("can_bo_giao", "")))
+        assignee = row_id(str(data.get("can_bo_giao", "")))
         back = str(data.get("quay_lai", ""))[:1000]
         context: dict[str, Any] = {
             "officer": officer,

@@ -13,8 +13,8 @@ from litestar.response import Stream, Template
 from app.domain import desk_view as dv
 from app.domain import dossier_flow as flow
 from app.models import Officer
+from app.routes._desk_pages import OFFICER
 from app.routes._render import render
-from app.routes.desk import OFFICER
 from app.services import desk, desk_batch, desk_export, desk_queue, feedback_desk, workflow
 from app.services.catalogue import get_catalogue
 from app.services.officers import officer_roles

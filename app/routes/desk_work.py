@@ -9,8 +9,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.models import Officer
+from app.routes._desk_pages import OFFICER, dossier_context, visible_dossier
 from app.routes._render import form_values
-from app.routes.desk import OFFICER, _dossier_context, _visible_dossier
 from app.services import desk, desk_work
 from app.services.catalogue import get_catalogue
 
@@ -42,8 +42,8 @@ class DeskWorkController(Controller):
         try:
             await desk_work.annotate(dossier_id, officer.id, form.get("noi_dung", ""))
         except desk_work.AnnotationRefused as exc:
-            view = await _visible_dossier(officer, dossier_id)
-            context = await _dossier_context(officer, view)
+            view = await visible_dossier(officer, dossier_id)
+            context = await dossier_context(officer, view)
             context["annotation_error"] = exc.message
             context["annotation_text"] = form.get("noi_dung", "")[:4000]
             return Template("pages/desk/dossier.html", context=context, status_code=422)
@@ -58,7 +58,7 @@ class DeskChecklistController(Controller):
     async def save(
         self, request: Request, officer: NamedDependency[Officer], dossier_id: FromPath[int]
     ) -> Response:
-        view = await _visible_dossier(officer, dossier_id)
+        view = await visible_dossier(officer, dossier_id)
         data = await request.form()
         ticked = {
             int(v)

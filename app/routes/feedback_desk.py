@@ -15,9 +15,11 @@ from litestar.response import Template
 
 from app.domain import dossier_flow as flow
 from app.domain import feedback_flow as ff
+from app.domain import limits
 from app.domain import ratings as rt
+from app.domain.limits import too_long_message
 from app.models import Officer
-from app.routes._guards import current_officer
+from app.routes._guards import current_officer, role_only
 from app.routes._render import attachment_response, form_values, redirect_to
 from app.routes.feedback import LABELS
 from app.services import faq, feedback_desk, feedback_publish, ratings
@@ -27,6 +29,7 @@ from app.services.officers import officer_roles
 
 FEEDBACK_ATTACHMENT_CSP = "sandbox; default-src 'none'; img-src 'self'"
 OFFICER = {"officer": Provide(current_officer, sync_to_thread=False)}
+LEADERS_ANSWER = "Chỉ lãnh đạo cơ quan trả lời ý kiến này."
 
 
 class DeskFeedbackController(Controller):
@@ -60,6 +63,7 @@ class DeskFeedbackController(Controller):
         status=200,
         public: feedback_publish.PublicText | None = None,
         problems: dict[str, str] | None = None,
+        note: str = "",
     ):
         row = await feedback_desk.for_officer(officer_agency(officer), feedback_id)
         if row is None:
@@ -79,6 +83,7 @@ class DeskFeedbackController(Controller):
                 "action_labels": ff.ACTION_LABELS,
                 "categories": list(ff.Category),
                 "error": error,
+                "note": note,
             },
             status_code=status,
             headers={"Cache-Control": "private, no-store"},
@@ -98,17 +103,20 @@ class DeskFeedbackController(Controller):
         form = await form_values(request)
         if form.get("action") == ff.Action.PUBLISH.value:
             return await self._publish(request, officer, feedback_id, form)
+        note = form.get("ghi_chu", "")
+        if len(note) > limits.FEEDBACK_NOTE:
+            refusal = f"Nội dung: {too_long_message(limits.FEEDBACK_NOTE)}"
+            return await self._page(officer, feedback_id, refusal, 422, note=note)
         try:
             if form.get("phan_loai"):
                 await feedback_desk.classify(agency, feedback_id, form["phan_loai"])
             if form.get("action"):
                 action = ff.Action(form["action"])
-                note = form.get("ghi_chu", "")[:5000]
                 await feedback_desk.act(agency, feedback_id, action, officer.id, note)
         except ValueError:
-            return await self._page(officer, feedback_id, "Thao tác không hợp lệ.", 422)
+            return await self._page(officer, feedback_id, "Thao tác không hợp lệ.", 422, note=note)
         except ff.Refused as exc:
-            return await self._page(officer, feedback_id, exc.reason, 422)
+            return await self._page(officer, feedback_id, exc.reason, 422, note=note)
         return redirect_to(request, "desk.feedback.item", feedback_id=feedback_id)
 
     async def _publish(
@@ -117,10 +125,10 @@ class DeskFeedbackController(Controller):
         row = await feedback_desk.for_officer(officer_agency(officer), feedback_id)
         if row is None:
             raise NotFoundException("Không tìm thấy phản ánh")
-        text = feedback_publish.PublicText(
-            form.get("cong_khai_tieu_de", "")[:1000],
-            form.get("cong_khai_noi_dung", "")[:20000],
-            form.get("cong_khai_tra_loi", "")[:20000],
+        text = feedback_publish.PublicText(  # each length is checked by ``publish``
+            form.get("cong_khai_tieu_de", ""),
+            form.get("cong_khai_noi_dung", ""),
+            form.get("cong_khai_tra_loi", ""),
         )
         try:
             await feedback_publish.publish(row, officer.id, text)
@@ -199,12 +207,14 @@ class DeskRatingController(Controller):
             return await self._page(officer, values=form, errors=errors)
         return redirect_to(request, "desk.ratings", query=urlencode({"da_luu": code}))
 
-    @post("/{rating_id:int}/tra-loi", name="desk.ratings.answer")
+    @post(
+        "/{rating_id:int}/tra-loi",
+        name="desk.ratings.answer",
+        guards=[role_only(flow.Role.LEADER, LEADERS_ANSWER)],
+    )
     async def answer(
         self, request: Request, officer: NamedDependency[Officer], rating_id: FromPath[int]
     ) -> Response:
-        if flow.Role.LEADER not in officer_roles(officer):
-            return await self._page(officer, error="Chỉ lãnh đạo cơ quan trả lời ý kiến này.")
         form = await form_values(request)
         try:
             await ratings.answer_follow_up(

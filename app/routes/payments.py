@@ -55,7 +55,7 @@ class CitizenPaymentController(Controller):
         return Redirect(url, status_code=303)
 
     @get("/bien-lai/{payment_id:int}", name="citizen.fee_receipt")
-    async def receipt(
+    async def fee_receipt(
         self,
         request: Request,
         citizen: NamedDependency[Citizen],
@@ -72,7 +72,7 @@ async def fee_receipt_response(request: Request, dossier_id: int, payment_id: in
         raise NotFoundException("Không tìm thấy biên lai")
     doc = await fee_receipt_document(payment)
     if request.query_params.get("pdf"):
-        number = payment["receipt_number"]
+        number = payment["fee_receipt_number"]
         return await pdf_response(lambda: pdf.render(doc), f"bien-lai-{number}.pdf")
     return Template("pages/documents/desk_document.html", context={"doc": doc})
 

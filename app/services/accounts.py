@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from piccolo.columns.combination import Where
 
 from app.db import write_transaction
-from app.domain import forms, limits
+from app.domain import forms_answers, limits
 from app.domain.accounts import Identifier, parse_identifier, password_problem
 from app.models import Citizen, PasswordReset
 from app.services import outbox, places, rate_limit
@@ -219,46 +219,9 @@ async def update_profile(citizen: Citizen, data: ProfileInput, today: date) -> N
     if not name:
         errors["ho_ten"] = "Vui lòng nhập họ và tên"
     errors |= limits.too_long({"ho_ten": name, "dia_chi": street}, limits.FORM_FIELDS)
-    birth = forms.parse_date(data.date_of_birth) if data.date_of_birth.strip() else None
-    if data.date_of_birth.strip() and (birth is None or birth > today or birth.year < 1900):
-        errors["ngay_sinh"] = "Ngày sinh không hợp lệ"
-        birth = None
-    citizen_id = "".join(ch for ch in data.citizen_id if ch.isdigit() or ch.isalpha())
-    if citizen_id:
-        problem = forms.citizen_id_problem(
-            citizen_id, today, birth_year=birth.year if birth else None
-        )
-        if problem:
-            errors["so_dinh_danh"] = problem
-    phone = None
-    if data.phone.strip():
-        phone = forms.normalize_phone(data.phone)
-        if phone is None:
-            errors["dien_thoai"] = "Số điện thoại không hợp lệ"
-        elif (
-            await Citizen.exists()
-            .where((Citizen.phone == phone) & (Citizen.id != citizen.id))
-            .run()
-        ):
-            errors["dien_thoai"] = "Số điện thoại đã dùng cho tài khoản khác"
-    email = data.email.strip().lower() or None
-    if email:
-        if parse_identifier(email) is None:
-            errors["thu_dien_tu"] = "Địa chỉ e-mail không hợp lệ"
-        elif (
-            await Citizen.exists()
-            .where((Citizen.email == email) & (Citizen.id != citizen.id))
-            .run()
-        ):
-            errors["thu_dien_tu"] = "E-mail đã dùng cho tài khoản khác"
-    if not phone and not email:
-        errors["dien_thoai"] = "Tài khoản cần ít nhất số điện thoại hoặc e-mail để đăng nhập"
-    province = int(data.province_code) if data.province_code.isdigit() else None
-    ward = int(data.ward_code) if data.ward_code.isdigit() else None
-    if province and not places.province_name(province):
-        errors["tinh"] = "Tỉnh, thành phố không hợp lệ"
-    if ward and (not province or not places.ward_in_province(ward, province)):
-        errors["xa"] = "Xã, phường không thuộc tỉnh đã chọn"
+    birth, citizen_id = _identity(data, today, errors)
+    phone, email = await _contacts(citizen, data, errors)
+    province, ward = _place(data, errors)
     if data.notify_email and not email:
         errors["thong_bao"] = "Cần e-mail để nhận thông báo qua e-mail"
     if data.notify_sms and not phone:
@@ -283,6 +246,59 @@ async def update_profile(citizen: Citizen, data: ProfileInput, today: date) -> N
         .where(Citizen.id == citizen.id)
         .run()
     )
+
+
+def _identity(data: ProfileInput, today: date, errors: dict[str, str]) -> tuple[date | None, str]:
+    """The date of birth and the personal number, checked against each other."""
+    birth = forms_answers.parse_date(data.date_of_birth) if data.date_of_birth.strip() else None
+    if data.date_of_birth.strip() and (birth is None or birth > today or birth.year < 1900):
+        errors["ngay_sinh"] = "Ngày sinh không hợp lệ"
+        birth = None
+    citizen_id = "".join(ch for ch in data.citizen_id if ch.isdigit() or ch.isalpha())
+    if citizen_id:
+        problem = forms_answers.citizen_id_problem(
+            citizen_id, today, birth_year=birth.year if birth else None
+        )
+        if problem:
+            errors["so_dinh_danh"] = problem
+    return birth, citizen_id
+
+
+async def _contacts(
+    citizen: Citizen, data: ProfileInput, errors: dict[str, str]
+) -> tuple[str | None, str | None]:
+    """The phone and e-mail, each valid and nobody else's; at least one of them."""
+    phone = None
+    if data.phone.strip():
+        phone = forms_answers.normalize_phone(data.phone)
+        if phone is None:
+            errors["dien_thoai"] = "Số điện thoại không hợp lệ"
+        elif await _taken(Citizen.phone, phone, citizen.id):
+            errors["dien_thoai"] = "Số điện thoại đã dùng cho tài khoản khác"
+    email = data.email.strip().lower() or None
+    if email:
+        if parse_identifier(email) is None:
+            errors["thu_dien_tu"] = "Địa chỉ e-mail không hợp lệ"
+        elif await _taken(Citizen.email, email, citizen.id):
+            errors["thu_dien_tu"] = "E-mail đã dùng cho tài khoản khác"
+    if not phone and not email:
+        errors["dien_thoai"] = "Tài khoản cần ít nhất số điện thoại hoặc e-mail để đăng nhập"
+    return phone, email
+
+
+async def _taken(column, value: str, citizen_id: int) -> bool:
+    return await Citizen.exists().where((column == value) & (Citizen.id != citizen_id)).run()
+
+
+def _place(data: ProfileInput, errors: dict[str, str]) -> tuple[int | None, int | None]:
+    """The province and the ward, the ward inside the province."""
+    province = int(data.province_code) if data.province_code.isdigit() else None
+    ward = int(data.ward_code) if data.ward_code.isdigit() else None
+    if province and not places.province_name(province):
+        errors["tinh"] = "Tỉnh, thành phố không hợp lệ"
+    if ward and (not province or not places.ward_in_province(ward, province)):
+        errors["xa"] = "Xã, phường không thuộc tỉnh đã chọn"
+    return province, ward
 
 
 async def purge_expired_resets(now: datetime | None = None) -> None:

@@ -16,54 +16,64 @@ async def load_agencies(document: dict) -> tuple[int, int]:
     levels = document.get("levels", [])
     agencies = document.get("agencies", [])
     async with write_transaction():
-        level_ids: dict[str, int] = {}
         for row in levels:
-            values = {
-                "name": row["name"],
-                "rank": int(row.get("rank", 0)),
-                "is_active": bool(row.get("is_active", True)),
-            }
-            existing = (
-                await AgencyLevel.objects().where(AgencyLevel.key == row["key"]).first().run()
-            )
-            if existing is None:
-                existing = AgencyLevel(key=row["key"], **values)
-            else:
-                for key, value in values.items():
-                    setattr(existing, key, value)
-            await existing.save().run()
+            await _upsert_level(row)
         level_ids = {r["key"]: r["id"] for r in await AgencyLevel.select().run()}
         codes = {r["code"]: r["id"] for r in await Agency.select(Agency.id, Agency.code).run()}
         for position, row in enumerate(agencies, start=1):
-            if row.get("level") not in level_ids:
-                raise AgencyDataInvalid(
-                    f"cơ quan thứ {position}: cấp {row.get('level')!r} không có"
-                )
-            long = limits.too_long(row, limits.AGENCY_FIELDS)
-            if long:
-                field, message = next(iter(long.items()))
-                raise AgencyDataInvalid(f"cơ quan thứ {position}, trường {field!r}: {message}")
-            parent = row.get("parent")
-            if parent and parent not in codes:
-                raise AgencyDataInvalid(f"cơ quan thứ {position}: cơ quan cha {parent!r} không có")
-            values = {
-                "name": row["name"],
-                "short_name": row.get("short_name", ""),
-                "level": level_ids[row["level"]],
-                "parent": codes.get(parent) if parent else None,
-                "kind": row.get("kind", "peoples_committee"),
-                "address": row.get("address", ""),
-                "phone": row.get("phone", ""),
-            }
-            existing = await Agency.objects().where(Agency.code == row["code"]).first().run()
-            if existing is None:
-                existing = Agency(code=row["code"], **values)
-            else:
-                for key, value in values.items():
-                    setattr(existing, key, value)
-            await existing.save().run()
-            codes[row["code"]] = existing.id
+            values = _agency_values(position, row, level_ids, codes)
+            codes[row["code"]] = await _upsert_agency(row["code"], values)
     return len(levels), len(agencies)
+
+
+async def _upsert_level(row: dict) -> None:
+    values = {
+        "name": row["name"],
+        "rank": int(row.get("rank", 0)),
+        "is_active": bool(row.get("is_active", True)),
+    }
+    existing = await AgencyLevel.objects().where(AgencyLevel.key == row["key"]).first().run()
+    if existing is None:
+        existing = AgencyLevel(key=row["key"], **values)
+    else:
+        for key, value in values.items():
+            setattr(existing, key, value)
+    await existing.save().run()
+
+
+def _agency_values(
+    position: int, row: dict, level_ids: dict[str, int], codes: dict[str, int]
+) -> dict:
+    """The columns of the agency at ``position``; AgencyDataInvalid for a row that cannot be."""
+    if row.get("level") not in level_ids:
+        raise AgencyDataInvalid(f"cơ quan thứ {position}: cấp {row.get('level')!r} không có")
+    long = limits.too_long(row, limits.AGENCY_FIELDS)
+    if long:
+        field, message = next(iter(long.items()))
+        raise AgencyDataInvalid(f"cơ quan thứ {position}, trường {field!r}: {message}")
+    parent = row.get("parent")
+    if parent and parent not in codes:
+        raise AgencyDataInvalid(f"cơ quan thứ {position}: cơ quan cha {parent!r} không có")
+    return {
+        "name": row["name"],
+        "short_name": row.get("short_name", ""),
+        "level": level_ids[row["level"]],
+        "parent": codes.get(parent) if parent else None,
+        "kind": row.get("kind", "peoples_committee"),
+        "address": row.get("address", ""),
+        "phone": row.get("phone", ""),
+    }
+
+
+async def _upsert_agency(code: str, values: dict) -> int:
+    existing = await Agency.objects().where(Agency.code == code).first().run()
+    if existing is None:
+        existing = Agency(code=code, **values)
+    else:
+        for key, value in values.items():
+            setattr(existing, key, value)
+    await existing.save().run()
+    return existing.id
 
 
 async def agency_name(agency_id: int) -> str:

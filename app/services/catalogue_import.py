@@ -91,8 +91,27 @@ async def _upsert_procedure(
     current = await Procedure.objects().where(Procedure.code == record.code).first().run()
     if current is not None and current.content_hash == digest:
         return "unchanged"
+    values = {**_procedure_values(record, today), "content_hash": digest}
+    if current is None:
+        procedure = Procedure(code=record.code, **values)
+        await procedure.save().run()
+        outcome = "created"
+    else:
+        procedure = current
+        for key, value in values.items():
+            setattr(procedure, key, value)
+        procedure.revision = current.revision + 1
+        await procedure.save().run()
+        outcome = "updated"
+    await _replace_parts(procedure.id, record, levels, sector_ids)
+    await _replace_fees(procedure.id, record.fees, today)
+    return outcome
+
+
+def _procedure_values(record: ProcedureRecord, today: date) -> dict:
+    """The procedure's own columns from its record (its content hash aside)."""
     has_forms = any(c.template for c in record.components)
-    values = {
+    return {
         "national_code": record.national_code,
         "name": record.name,
         "name_en": record.name_en,
@@ -116,20 +135,13 @@ async def _upsert_procedure(
         "is_approximate": record.is_approximate,
         "valid_from": record.valid_from or today,
         "valid_to": record.valid_to,
-        "content_hash": digest,
     }
-    if current is None:
-        procedure = Procedure(code=record.code, **values)
-        await procedure.save().run()
-        outcome = "created"
-    else:
-        procedure = current
-        for key, value in values.items():
-            setattr(procedure, key, value)
-        procedure.revision = current.revision + 1
-        await procedure.save().run()
-        outcome = "updated"
-    pid = procedure.id
+
+
+async def _replace_parts(
+    pid: int, record: ProcedureRecord, levels: dict[str, int], sector_ids: dict[str, int]
+) -> None:
+    """The procedure's sectors, levels and dossier components, replaced by the record's."""
     await ProcedureSector.delete().where(ProcedureSector.procedure == pid).run()
     await ProcedureLevel.delete().where(ProcedureLevel.procedure == pid).run()
     await Component.delete().where(Component.procedure == pid).run()
@@ -146,8 +158,6 @@ async def _upsert_procedure(
                 for i, c in enumerate(record.components)
             ]
         ).run()
-    await _replace_fees(pid, record.fees, today)
-    return outcome
 
 
 async def _replace_fees(procedure_id: int, fees: list[FeeRecord], today: date) -> None:

@@ -72,6 +72,7 @@ def event_data(event: dict | None) -> dict:
 
 
 async def build(kind: str, view: DossierView) -> Document | None:
+    """The standard document ``kind`` of the dossier (forms 02–05), or None when it has none."""
     if kind not in dict(available(view)):
         return None
     agency = view.receiving_agency or {}
@@ -85,87 +86,99 @@ async def build(kind: str, view: DossierView) -> Document | None:
         agency=agency.get("name", ""),
         number=f"{view.code}/{SUFFIXES[kind]}",
     )
-    if kind == "phieu-bo-sung":
-        event = _last_event(view, "request_pre_supplement", "request_supplement")
-        items = event_data(event).get("missing_items") or view.missing_items
-        return Document(
-            **base,
-            rows=[("Mã hồ sơ", view.code), *_applicant(view)],
-            items_title="Hồ sơ cần bổ sung, hoàn thiện những nội dung sau:",
-            items=list(items),
-            paragraphs=[
-                "Lý do: hồ sơ chưa đầy đủ, hợp lệ theo quy định.",
-                "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, xin liên hệ bộ phận một cửa "
-                f"{agency.get('name', '')}"
-                + (f", điện thoại {agency['phone']}" if agency.get("phone") else "")
-                + ".",
-            ],
-            signers=["NGƯỜI HƯỚNG DẪN"],
-            dated=to_local(event["at"]) if event else local_now(),
-        )
-    if kind == "phieu-tu-choi":
-        event = _last_event(view, "refuse", "reject")
-        return Document(
-            **base,
-            rows=[("Mã hồ sơ", view.code), *_applicant(view)],
-            items_title="Lý do từ chối:",
-            items=[(event or {}).get("note") or view.status_note],
-            paragraphs=["Xin thông báo để ông/bà được biết và thực hiện."],
-            signers=[
-                "NGƯỜI NỘP HỒ SƠ",
-                "NGƯỜI TIẾP NHẬN" if view.status == flow.Status.REFUSED else "THỦ TRƯỞNG CƠ QUAN",
-            ],
-            dated=to_local(event["at"]) if event else local_now(),
-        )
-    if kind == "phieu-xin-loi":
-        event = _last_event(view, "extend") or {}
-        data = event_data(event)
-        before = datetime.fromisoformat(data["due_before"]) if data.get("due_before") else None
-        after = datetime.fromisoformat(data["due_after"]) if data.get("due_after") else view.due_at
-        return Document(
-            **base,
-            rows=[
-                ("Kính gửi", view.applicant_name),
-                ("Ngày tiếp nhận hồ sơ", _when(view.received_at)),
-                ("Thủ tục", view.procedure_name),
-                ("Số định danh cá nhân", view.applicant_id_number or "—"),
-                ("Mã hồ sơ", view.code),
-                ("Thời gian hẹn trả kết quả", _when(before)),
-            ],
-            paragraphs=[
-                "Đến nay, hồ sơ của ông/bà chưa giải quyết xong so với thời gian đã hẹn.",
-                f"Lý do: {event.get('note') or view.status_note}",
-                "Cơ quan thành thật xin lỗi ông/bà vì sự chậm trễ này.",
-                f"Thời gian hẹn trả kết quả mới: {_when(after)}.",
-            ],
-            signers=["THỦ TRƯỞNG CƠ QUAN"],
-            dated=to_local(event["at"]) if event else local_now(),
-        )
+    builder = _BUILDERS.get(kind, _control_sheet)
+    return builder(view, agency, base)
+
+
+def _supplement_request(view: DossierView, agency: dict, base: dict) -> Document:
+    event = _last_event(view, "request_pre_supplement", "request_supplement")
+    items = event_data(event).get("missing_items") or view.missing_items
+    return Document(
+        **base,
+        rows=[("Mã hồ sơ", view.code), *_applicant(view)],
+        items_title="Hồ sơ cần bổ sung, hoàn thiện những nội dung sau:",
+        items=list(items),
+        paragraphs=[
+            "Lý do: hồ sơ chưa đầy đủ, hợp lệ theo quy định.",
+            "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, xin liên hệ bộ phận một cửa "
+            f"{agency.get('name', '')}"
+            + (f", điện thoại {agency['phone']}" if agency.get("phone") else "")
+            + ".",
+        ],
+        signers=["NGƯỜI HƯỚNG DẪN"],
+        dated=to_local(event["at"]) if event else local_now(),
+    )
+
+
+def _refusal(view: DossierView, agency: dict, base: dict) -> Document:
+    event = _last_event(view, "refuse", "reject")
+    return Document(
+        **base,
+        rows=[("Mã hồ sơ", view.code), *_applicant(view)],
+        items_title="Lý do từ chối:",
+        items=[(event or {}).get("note") or view.status_note],
+        paragraphs=["Xin thông báo để ông/bà được biết và thực hiện."],
+        signers=[
+            "NGƯỜI NỘP HỒ SƠ",
+            "NGƯỜI TIẾP NHẬN" if view.status == flow.Status.REFUSED else "THỦ TRƯỞNG CƠ QUAN",
+        ],
+        dated=to_local(event["at"]) if event else local_now(),
+    )
+
+
+def _apology(view: DossierView, agency: dict, base: dict) -> Document:
+    event = _last_event(view, "extend") or {}
+    data = event_data(event)
+    before = datetime.fromisoformat(data["due_before"]) if data.get("due_before") else None
+    after = datetime.fromisoformat(data["due_after"]) if data.get("due_after") else view.due_at
+    return Document(
+        **base,
+        rows=[
+            ("Kính gửi", view.applicant_name),
+            ("Ngày tiếp nhận hồ sơ", _when(view.received_at)),
+            ("Thủ tục", view.procedure_name),
+            ("Số định danh cá nhân", view.applicant_id_number or "—"),
+            ("Mã hồ sơ", view.code),
+            ("Thời gian hẹn trả kết quả", _when(before)),
+        ],
+        paragraphs=[
+            "Đến nay, hồ sơ của ông/bà chưa giải quyết xong so với thời gian đã hẹn.",
+            f"Lý do: {event.get('note') or view.status_note}",
+            "Cơ quan thành thật xin lỗi ông/bà vì sự chậm trễ này.",
+            f"Thời gian hẹn trả kết quả mới: {_when(after)}.",
+        ],
+        signers=["THỦ TRƯỞNG CƠ QUAN"],
+        dated=to_local(event["at"]) if event else local_now(),
+    )
+
+
+def _control_sheet(view: DossierView, agency: dict, base: dict) -> Document:
+    """The control sheet: every step of the history, on time or late against the due date."""
     rows = [
         ("Mã hồ sơ", view.code),
         ("Cơ quan giải quyết", agency.get("name", "")),
         ("Thời gian nhận hồ sơ", _when(view.received_at)),
         ("Thời gian trả kết quả", _when(view.due_at)),
     ]
-    table = []
     due = view.due_at
+    table = []
     for e in view.events:
         who = view.officer_names.get(
             e["actor_id"], "Công dân" if e["actor_kind"] == "citizen" else "Hệ thống"
         )
         outcome = TIMELINESS_LABELS[timeliness(e["at"], due)] if due else ""
-        table.append(
-            [
-                _when(e["at"]),
-                who,
-                flow.ACTION_LABELS.get(e["action"], e["action"]),
-                outcome,
-                e["note"] or "",
-            ]
-        )
+        action = flow.ACTION_LABELS.get(e["action"], e["action"])
+        table.append([_when(e["at"]), who, action, outcome, e["note"] or ""])
     return Document(
         **base,
         rows=rows,
         table_head=["Thời gian", "Người thực hiện", "Nội dung", "Kết quả", "Ghi chú"],
         table=table,
     )
+
+
+_BUILDERS = {
+    "phieu-bo-sung": _supplement_request,
+    "phieu-tu-choi": _refusal,
+    "phieu-xin-loi": _apology,
+}

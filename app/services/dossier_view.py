@@ -59,11 +59,7 @@ async def load_dossier(where, with_messages: bool = False) -> DossierView | None
         .first()
         .run()
     )
-    agency_ids = {row["receiving_agency"], row["current_agency"]} - {None}
-    agencies = {
-        a["id"]: a
-        for a in await Agency.select().where(Agency.id.is_in(list(agency_ids) or [0])).run()
-    }
+    agencies = await _agencies_of(row)
     events = (
         await DossierEvent.select()
         .where(DossierEvent.dossier == row["id"])
@@ -71,34 +67,47 @@ async def load_dossier(where, with_messages: bool = False) -> DossierView | None
         .output(load_json=True)
         .run()
     )
-    attachments = (
-        await Attachment.select()
-        .where(Attachment.dossier == row["id"])
-        .order_by(Attachment.id)
-        .run()
-    )
-    officer_ids = [e["actor_id"] for e in events if e["actor_kind"] == "officer" and e["actor_id"]]
-    names = {
-        o["id"]: o["full_name"]
-        for o in await Officer.select(Officer.id, Officer.full_name)
-        .where(Officer.id.is_in(officer_ids or [0]))
-        .run()
-    }
-    messages = []
-    if with_messages:
-        messages = (
-            await Outbox.select().where(Outbox.dossier == row["id"]).order_by(Outbox.id).run()
-        )
     return DossierView(
         row=row,
         procedure=procedure,
         receiving_agency=agencies.get(row["receiving_agency"]),
         current_agency=agencies.get(row["current_agency"]),
         events=events,
-        attachments=attachments,
-        messages=messages,
-        officer_names=names,
+        attachments=await _attachments_of(row["id"]),
+        messages=await _messages_of(row["id"]) if with_messages else [],
+        officer_names=await _officer_names(events),
     )
+
+
+async def _agencies_of(row: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    """The receiving and the current agency of the dossier, by id."""
+    ids = {row["receiving_agency"], row["current_agency"]} - {None}
+    found = await Agency.select().where(Agency.id.is_in(list(ids) or [0])).run()
+    return {a["id"]: a for a in found}
+
+
+async def _attachments_of(dossier_id: int) -> list[dict[str, Any]]:
+    return (
+        await Attachment.select()
+        .where(Attachment.dossier == dossier_id)
+        .order_by(Attachment.id)
+        .run()
+    )
+
+
+async def _messages_of(dossier_id: int) -> list[dict[str, Any]]:
+    return await Outbox.select().where(Outbox.dossier == dossier_id).order_by(Outbox.id).run()
+
+
+async def _officer_names(events: list[dict[str, Any]]) -> dict[int, str]:
+    """The names of the officers who acted in the history."""
+    ids = [e["actor_id"] for e in events if e["actor_kind"] == "officer" and e["actor_id"]]
+    found = (
+        await Officer.select(Officer.id, Officer.full_name)
+        .where(Officer.id.is_in(ids or [0]))
+        .run()
+    )
+    return {o["id"]: o["full_name"] for o in found}
 
 
 async def dossiers_of(citizen_id: int) -> list[dict[str, Any]]:

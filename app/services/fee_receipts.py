@@ -53,8 +53,8 @@ async def fee_receipt_document(payment: dict[str, Any]) -> Document:
         agency=agency["name"] if agency else "",
         number=fee_receipt_code(payment),
         rows=[
-            ("Ký hiệu", payment["receipt_series"]),
-            ("Số", f"{payment['receipt_number']:07d}"),
+            ("Ký hiệu", payment["fee_receipt_series"]),
+            ("Số", f"{payment['fee_receipt_number']:07d}"),
             ("Người nộp", dossier["applicant_name"]),
             ("Mã hồ sơ", dossier["code"]),
             ("Nội dung", dossier["procedure_name"]),

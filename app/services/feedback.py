@@ -59,6 +59,32 @@ async def submit(
 ) -> dict[str, Any]:
     """Store a new PAKN with its attachments, history and acknowledgement in one transaction."""
     now = local_now()
+    row = await _new_row(data, citizen_id, now)
+    row["due_on"] = await due_on(ff.Status.SUBMITTED, row)
+    async with write_transaction():
+        saved = await Feedback.insert(Feedback(**row)).returning(Feedback.id).run()
+        row["id"] = saved[0]["id"]
+        for upload, stored in files:
+            await _attach(row["id"], upload, stored)
+        await (
+            FeedbackEvent(
+                feedback=row["id"],
+                at=now,
+                actor_kind="sender",
+                actor_id=citizen_id,
+                action="submit",
+                from_status="",
+                to_status=row["status"],
+            )
+            .save()
+            .run()
+        )
+        await feedback_notify.on_step(row, "submitted")
+    return row
+
+
+async def _new_row(data: Submission, citizen_id: int | None, now) -> dict[str, Any]:
+    """The PAKN's columns: the agency, procedure and (own) dossier it names, by their codes."""
     agency = await Agency.select(Agency.id).where(Agency.code == data.agency_code).first().run()
     procedure = None
     if data.procedure_code:
@@ -76,7 +102,7 @@ async def submit(
             .first()
             .run()
         )
-    row = {
+    return {
         "code": "PA-" + new_reference(secrets.randbelow),
         "kind": data.kind.value,
         "status": ff.Status.SUBMITTED.value,
@@ -94,38 +120,21 @@ async def submit(
         "created_at": now,
         "updated_at": now,
     }
-    row["due_on"] = await due_on(ff.Status.SUBMITTED, row)
-    async with write_transaction():
-        saved = await Feedback.insert(Feedback(**row)).returning(Feedback.id).run()
-        row["id"] = saved[0]["id"]
-        for upload, stored in files:
-            await (
-                FeedbackAttachment(
-                    token=secrets.token_urlsafe(16),
-                    feedback=row["id"],
-                    sha256=stored.sha256,
-                    size=stored.size,
-                    media_type=stored.media_type,
-                    original_name=(upload.filename or "")[:255],
-                )
-                .save()
-                .run()
-            )
-        await (
-            FeedbackEvent(
-                feedback=row["id"],
-                at=now,
-                actor_kind="sender",
-                actor_id=citizen_id,
-                action="submit",
-                from_status="",
-                to_status=row["status"],
-            )
-            .save()
-            .run()
+
+
+async def _attach(feedback_id: int, upload: UploadFile, stored: StoredFile) -> None:
+    await (
+        FeedbackAttachment(
+            token=secrets.token_urlsafe(16),
+            feedback=feedback_id,
+            sha256=stored.sha256,
+            size=stored.size,
+            media_type=stored.media_type,
+            original_name=(upload.filename or "")[:255],
         )
-        await feedback_notify.on_step(row, "submitted")
-    return row
+        .save()
+        .run()
+    )
 
 
 @dataclass

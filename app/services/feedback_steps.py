@@ -43,31 +43,9 @@ async def apply(
     """Store a decision: compare-and-set on the old status, history row, message to the sender.
     ``public``: for a publication, the subject, body and answer the public list shows."""
     now = local_now()
-    A = ff.Action
     async with write_transaction():
         row = await Feedback.select().where(Feedback.id == feedback_id).first().run()
-        updates: dict[str, Any] = {"status": decision.to_status.value, "updated_at": now}
-        if decision.action in (A.REFUSE, A.REQUEST_INFO, A.TRANSFER):
-            updates["status_note"] = decision.note
-        if decision.action is A.SUPPLY:
-            updates["clock_started_on"] = now.date()  # the answer deadline counts from here
-            updates["status_note"] = ""
-            updates["body"] = (
-                f"{row['body']}\n\nThông tin bổ sung ({now:%d/%m/%Y}): {decision.note}"
-            )
-        if decision.action is A.ANSWER:
-            updates.update(answer=decision.note, answered_by=actor_id, answered_on=now.date())
-        if decision.action in (A.REFUSE, A.TRANSFER, A.ANSWER):
-            updates["finished_on"] = now.date()
-        if decision.action is A.PUBLISH:
-            shown = public or {
-                "subject": row["subject"],
-                "body": row["body"],
-                "answer": row["answer"],
-            }
-            updates["published_at"] = now
-            updates.update({f"public_{part}": text for part, text in shown.items()})
-            updates["search_text"] = _search_text(shown, shown["answer"])
+        updates = _updates(row, decision, actor_id, public, now)
         updates["due_on"] = await due_on(decision.to_status, {**row, **updates})
         columns = {Feedback._meta.get_column_by_name(k): v for k, v in updates.items()}
         done = (
@@ -93,3 +71,31 @@ async def apply(
             .run()
         )
         await feedback_notify.on_step({**row, **updates}, decision.action, decision.note)
+
+
+def _updates(
+    row: dict[str, Any],
+    decision: ff.Decision,
+    actor_id: int | None,
+    public: dict[str, str] | None,
+    now,
+) -> dict[str, Any]:
+    """The columns the decision changes (the due date aside)."""
+    A = ff.Action
+    updates: dict[str, Any] = {"status": decision.to_status.value, "updated_at": now}
+    if decision.action in (A.REFUSE, A.REQUEST_INFO, A.TRANSFER):
+        updates["status_note"] = decision.note
+    if decision.action is A.SUPPLY:
+        updates["clock_started_on"] = now.date()  # the answer deadline counts from here
+        updates["status_note"] = ""
+        updates["body"] = f"{row['body']}\n\nThông tin bổ sung ({now:%d/%m/%Y}): {decision.note}"
+    if decision.action is A.ANSWER:
+        updates.update(answer=decision.note, answered_by=actor_id, answered_on=now.date())
+    if decision.action in (A.REFUSE, A.TRANSFER, A.ANSWER):
+        updates["finished_on"] = now.date()
+    if decision.action is A.PUBLISH:
+        shown = public or {"subject": row["subject"], "body": row["body"], "answer": row["answer"]}
+        updates["published_at"] = now
+        updates.update({f"public_{part}": text for part, text in shown.items()})
+        updates["search_text"] = _search_text(shown, shown["answer"])
+    return updates

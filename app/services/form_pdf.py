@@ -28,6 +28,20 @@ def _draw(template: dict, procedure_name: str, agency: str) -> bytes:
     pdf.set_margins(20, 15, 15)
     pdf.set_auto_page_break(True, margin=18)
     pdf.add_page()
+    _heading(pdf, template["tieu_de"], procedure_name, agency)
+    for section in template.get("muc", []):
+        pdf.set_font("NotoSans", "B", 11)
+        pdf.multi_cell(pdf.epw, 7, section.get("tieu_de", ""), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("NotoSans", "", 11)
+        for label in section.get("truong", []):
+            _field_line(pdf, label, pdf.epw)
+        pdf.ln(2)
+    _declaration_and_signature(pdf)
+    return bytes(pdf.output())
+
+
+def _heading(pdf: FPDF, title: str, procedure_name: str, agency: str) -> None:
+    """The national motto, the form's title, the agency it is addressed to and the procedure."""
     width = pdf.epw
     pdf.set_font("NotoSans", "B", 11)
     pdf.cell(
@@ -38,20 +52,18 @@ def _draw(template: dict, procedure_name: str, agency: str) -> bytes:
     pdf.cell(width, 5, "----------------", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("NotoSans", "B", 13)
-    pdf.multi_cell(width, 7, template["tieu_de"].upper(), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 7, title.upper(), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("NotoSans", "", 11)
     pdf.multi_cell(width, 6, f"Kính gửi: {agency}", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("NotoSans", "", 9)
     pdf.multi_cell(width, 5, f"Thủ tục: {procedure_name}", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    for section in template.get("muc", []):
-        pdf.set_font("NotoSans", "B", 11)
-        pdf.multi_cell(width, 7, section.get("tieu_de", ""), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("NotoSans", "", 11)
-        for label in section.get("truong", []):
-            _field_line(pdf, label, width)
-        pdf.ln(2)
+
+
+def _declaration_and_signature(pdf: FPDF) -> None:
+    """The applicant's declaration, the place and date, and the space for the signature."""
+    width = pdf.epw
     pdf.ln(2)
     pdf.multi_cell(
         width,
@@ -78,7 +90,6 @@ def _draw(template: dict, procedure_name: str, agency: str) -> bytes:
     pdf.set_x(pdf.l_margin + half)
     pdf.set_font("NotoSans", "", 9)
     pdf.cell(half, 5, "(Ký, ghi rõ họ tên)", align="C", new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
 
 
 def _field_line(pdf: FPDF, label: str, width: float) -> None:

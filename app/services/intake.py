@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from app.db import write_transaction
-from app.domain import forms, limits
+from app.domain import forms_answers, limits
 from app.domain.dossier_codes import new_reference
 from app.domain.dossier_flow import Action, Role
 from app.domain.search import fold
@@ -47,10 +47,10 @@ def check(form: IntakeForm, procedure: ProcedureView | None) -> dict[str, str]:
     elif len(" ".join(form.applicant_name.split())) > limits.PERSON_NAME:
         errors["ho_ten"] = f"Họ và tên không được dài quá {limits.PERSON_NAME} ký tự"
     if form.applicant_id_number:
-        problem = forms.citizen_id_problem(form.applicant_id_number.strip(), today)
+        problem = forms_answers.citizen_id_problem(form.applicant_id_number.strip(), today)
         if problem:
             errors["so_dinh_danh"] = problem
-    if form.applicant_phone and forms.normalize_phone(form.applicant_phone) is None:
+    if form.applicant_phone and forms_answers.normalize_phone(form.applicant_phone) is None:
         errors["dien_thoai"] = "Số điện thoại không hợp lệ"
     if form.delivery_method not in ("desk", "post"):
         errors["cach_nhan"] = "Vui lòng chọn hình thức nhận kết quả"
@@ -82,7 +82,7 @@ async def register(
             applicant_name=name,
             applicant_search=fold(name),
             applicant_id_number=form.applicant_id_number.strip(),
-            applicant_phone=forms.normalize_phone(form.applicant_phone) or "",
+            applicant_phone=forms_answers.normalize_phone(form.applicant_phone) or "",
             applicant_email=form.applicant_email.strip(),
             delivery_method=form.delivery_method,
             answers={

@@ -97,41 +97,45 @@ async def deliver_due(
     )
     sent = 0
     for row in rows:
-        if not await _claim(row["id"], now):
-            continue
-        message = Message(
-            row["id"],
-            row["channel"],
-            row["recipient"],
-            row["subject"],
-            row["body"],
-            row["dedupe_key"],
-        )
-        try:
-            await senders[message.channel](message)
-        except Exception as exc:  # any provider failure: retry later
-            attempts = row["attempts"] + 1
-            log.warning("outbox %s: attempt %s failed: %s", message.id, attempts, exc)
-            await (
-                Outbox.update(
-                    {
-                        Outbox.attempts: attempts,
-                        Outbox.next_attempt_at: now + backoff(attempts),
-                        Outbox.claimed_until: None,
-                        Outbox.last_error: str(exc)[:500],
-                    }
-                )
-                .where(Outbox.id == message.id)
-                .run()
-            )
-            continue
+        if await _claim(row["id"], now) and await _send(senders, row, now):
+            sent += 1
+    return sent
+
+
+async def _send(senders: dict[str, Sender], row: dict, now: datetime) -> bool:
+    """Send one claimed message; a failure is recorded with its next attempt. True when sent."""
+    message = Message(
+        row["id"],
+        row["channel"],
+        row["recipient"],
+        row["subject"],
+        row["body"],
+        row["dedupe_key"],
+    )
+    try:
+        await senders[message.channel](message)
+    except Exception as exc:  # any provider failure: retry later
+        attempts = row["attempts"] + 1
+        log.warning("outbox %s: attempt %s failed: %s", message.id, attempts, exc)
         await (
-            Outbox.update({Outbox.sent_at: datetime.now(UTC), Outbox.attempts: row["attempts"] + 1})
+            Outbox.update(
+                {
+                    Outbox.attempts: attempts,
+                    Outbox.next_attempt_at: now + backoff(attempts),
+                    Outbox.claimed_until: None,
+                    Outbox.last_error: str(exc)[:500],
+                }
+            )
             .where(Outbox.id == message.id)
             .run()
         )
-        sent += 1
-    return sent
+        return False
+    await (
+        Outbox.update({Outbox.sent_at: datetime.now(UTC), Outbox.attempts: row["attempts"] + 1})
+        .where(Outbox.id == message.id)
+        .run()
+    )
+    return True
 
 
 async def run_worker(senders: dict[str, Sender], poll_seconds: float) -> None:

@@ -167,8 +167,8 @@ async def issue_fee_receipt(payment: dict[str, Any], values: dict) -> None:
         **values,
         Payment.status: "paid",
         Payment.paid_at: now,
-        Payment.receipt_series: series,
-        Payment.receipt_number: number,
+        Payment.fee_receipt_series: series,
+        Payment.fee_receipt_number: number,
     }
     await Payment.update(values).where(Payment.id == payment["id"]).run()
 
@@ -177,7 +177,8 @@ async def record_counter_payment(dossier: dict[str, Any], officer_id: int, metho
     """An officer records a cash or card payment at the desk; returns the payment id.
 
     The fee must still be open. An online attempt still pending is cancelled: if the gateway
-    confirms it later, that money is recorded for refund (``refund_due``), never a second receipt.
+    confirms it later, that money is recorded for refund (``refund_due``), never a second fee
+    receipt.
     """
     if method not in ("cash", "card"):
         raise PaymentRefused("Hình thức thanh toán không hợp lệ.")
@@ -213,7 +214,7 @@ async def record_counter_payment(dossier: dict[str, Any], officer_id: int, metho
 
 
 def fee_receipt_code(payment: dict[str, Any]) -> str:
-    return f"{payment['receipt_series']}-{payment['receipt_number']:07d}"
+    return f"{payment['fee_receipt_series']}-{payment['fee_receipt_number']:07d}"
 
 
 def paid_on(payment: dict[str, Any]) -> datetime | None:

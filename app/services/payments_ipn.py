@@ -41,7 +41,7 @@ def _callback_values(callback: vnpay.Callback | None) -> dict:
 
 
 async def _confirm_online(payment: dict[str, Any], callback: vnpay.Callback) -> str:
-    """A gateway success: the receipt when the fee is still open, else a refund is due."""
+    """A gateway success: the fee receipt when the fee is still open, else a refund is due."""
     locked = await lock_dossier(payment["dossier"])
     if locked is not None and locked["fee_status"] in OPEN_FEE:
 

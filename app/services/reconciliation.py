@@ -51,13 +51,14 @@ async def _rows(agency_id: int, day: date, status: str) -> list[dict[str, Any]]:
             & (Payment.paid_at >= start)
             & (Payment.paid_at < start + timedelta(days=1))
         )
-        .order_by(Payment.receipt_number, Payment.id)
+        .order_by(Payment.fee_receipt_number, Payment.id)
         .run()
     )
 
 
 async def day_report(agency_id: int, day: date) -> DayReport:
-    """The day's receipts, and the online payments confirmed that day that are due for refund."""
+    """The day's fee receipts, and the online payments confirmed that day that are due for
+    refund."""
     rows = await _rows(agency_id, day, "paid")
     totals: dict[str, int] = {}
     for row in rows:

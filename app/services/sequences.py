@@ -1,4 +1,4 @@
-"""Atomic counters in the database (dossier codes per agency and day, receipt numbers)."""
+"""Atomic counters in the database (dossier codes per agency and day, fee receipt numbers)."""
 
 from __future__ import annotations
 

@@ -152,6 +152,17 @@ async def contributions_for(
         .output(load_json=True)
         .run()
     )
+    events = await _events_by_dossier(ids, span)
+    attached = await _with_attachments(ids, span)
+    paid = await _paid_online(ids, span)
+    return [
+        contribution_of(row, events[row["id"]], row["id"] in attached, row["id"] in paid, cal)
+        for row in rows
+        if row["id"] in wanted
+    ]
+
+
+async def _events_by_dossier(ids: list[int], span: bool) -> dict[int, list[dict[str, Any]]]:
     events: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for event in (
         await DossierEvent.select(
@@ -168,16 +179,24 @@ async def contributions_for(
         .run()
     ):
         events[event["dossier"]].append(event)
-    attached = {
-        r["dossier"]
-        for r in await Attachment.select(Attachment.dossier)
+    return events
+
+
+async def _with_attachments(ids: list[int], span: bool) -> set[int]:
+    """The dossiers, among ``ids``, with at least one file attached."""
+    found = (
+        await Attachment.select(Attachment.dossier)
         .where(_of(Attachment.dossier, ids, span))
         .distinct()
         .run()
-    }
-    paid = {
-        r["dossier"]
-        for r in await Payment.select(Payment.dossier)
+    )
+    return {r["dossier"] for r in found}
+
+
+async def _paid_online(ids: list[int], span: bool) -> set[int]:
+    """The dossiers, among ``ids``, whose fee was paid online."""
+    found = (
+        await Payment.select(Payment.dossier)
         .where(
             _of(Payment.dossier, ids, span)
             & (Payment.status == "paid")
@@ -185,12 +204,8 @@ async def contributions_for(
         )
         .distinct()
         .run()
-    }
-    return [
-        contribution_of(row, events[row["id"]], row["id"] in attached, row["id"] in paid, cal)
-        for row in rows
-        if row["id"] in wanted
-    ]
+    )
+    return {r["dossier"] for r in found}
 
 
 def day_key(agency: int, procedure: int, day: date) -> str:

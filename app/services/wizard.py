@@ -15,7 +15,7 @@ from typing import Any
 
 from litestar.datastructures import UploadFile
 
-from app.domain import forms
+from app.domain import forms_answers as answers_rules
 from app.domain.dossier_codes import new_reference
 from app.domain.dossier_flow import Action, Role, Status
 from app.domain.forms import Field, FieldType, FormSchema, Step
@@ -75,17 +75,17 @@ class Wizard:
 
     def validate(self, step: Step, answers: Mapping[str, str], today: date) -> tuple[dict, dict]:
         """The step's own rules, plus the delivery step's: an address when sent by post."""
-        cleaned, errors = forms.validate_step(step, answers, today)
+        cleaned, errors = answers_rules.validate_step(step, answers, today)
         by_post = step.key == DELIVERY_STEP and answers.get("cach_nhan") == "post"
         if by_post and not answers.get("dia_chi_nhan", "").strip():
             errors["dia_chi_nhan"] = "Vui lòng nhập địa chỉ nhận kết quả qua bưu chính"
         return cleaned, errors
 
     def first_incomplete(self, answers: dict[str, dict[str, str]], today: date) -> Step | None:
-        return forms.first_incomplete_step(self.schema, answers, today, self.validate)
+        return answers_rules.first_incomplete_step(self.schema, answers, today, self.validate)
 
     def errors(self, answers: dict[str, dict[str, str]], today: date) -> dict[str, dict[str, str]]:
-        return forms.validate_form(self.schema, answers, today, self.validate)
+        return answers_rules.validate_form(self.schema, answers, today, self.validate)
 
     def is_complete(self, answers: dict[str, dict[str, str]], declared: bool, today: date) -> bool:
         return declared and not self.errors(answers, today)

@@ -3,9 +3,10 @@ and the answers shown back with their labels."""
 
 from __future__ import annotations
 
+from copy import deepcopy
 from typing import Any, Protocol
 
-from app.domain import forms
+from app.domain import forms_answers, forms_schema
 from app.domain.forms import Choice, Field, FieldType, FormSchema, Step
 from app.domain.levels import ServiceLevel
 from app.services.catalogue import ProcedureView
@@ -16,6 +17,56 @@ DELIVERY_LABELS = {
     "desk": "Nhận tại bộ phận một cửa",
     "post": "Nhận qua dịch vụ bưu chính công ích (trả cước khi nhận)",
     "online": "Nhận bản điện tử trực tuyến trên cổng",
+}
+
+
+# The generic form's steps: who applies (prefilled from the profile) and what they ask for.
+APPLICANT_STEP: dict[str, Any] = {
+    "ma": "nguoi_nop",
+    "tieu_de": "Người nộp hồ sơ",
+    "truong": [
+        {
+            "ma": "ho_ten",
+            "nhan": "Họ, chữ đệm, tên",
+            "kieu": "text",
+            "bat_buoc": True,
+            "dien_san": "full_name",
+        },
+        {
+            "ma": "so_dinh_danh",
+            "nhan": "Số định danh cá nhân",
+            "kieu": "citizen_id",
+            "bat_buoc": True,
+            "dien_san": "citizen_id",
+        },
+        {
+            "ma": "dien_thoai",
+            "nhan": "Số điện thoại",
+            "kieu": "phone",
+            "bat_buoc": True,
+            "dien_san": "phone",
+        },
+        {"ma": "thu_dien_tu", "nhan": "Thư điện tử", "kieu": "email", "dien_san": "email"},
+        {
+            "ma": "dia_chi",
+            "nhan": "Nơi cư trú",
+            "kieu": "address",
+            "bat_buoc": True,
+            "dien_san": "address",
+        },
+    ],
+}
+REQUEST_STEP: dict[str, Any] = {
+    "ma": "noi_dung",
+    "tieu_de": "Nội dung yêu cầu",
+    "truong": [
+        {
+            "ma": "noi_dung",
+            "nhan": "Nội dung yêu cầu giải quyết",
+            "kieu": "long_text",
+            "goi_y": "Ghi ngắn gọn điều bạn đề nghị cơ quan giải quyết.",
+        }
+    ],
 }
 
 
@@ -31,55 +82,7 @@ def default_schema_data(procedure: ProcedureView) -> dict[str, Any]:
         for c in procedure.components
         if c["submission"] == "submit"
     ]
-    steps: list[dict[str, Any]] = [
-        {
-            "ma": "nguoi_nop",
-            "tieu_de": "Người nộp hồ sơ",
-            "truong": [
-                {
-                    "ma": "ho_ten",
-                    "nhan": "Họ, chữ đệm, tên",
-                    "kieu": "text",
-                    "bat_buoc": True,
-                    "dien_san": "full_name",
-                },
-                {
-                    "ma": "so_dinh_danh",
-                    "nhan": "Số định danh cá nhân",
-                    "kieu": "citizen_id",
-                    "bat_buoc": True,
-                    "dien_san": "citizen_id",
-                },
-                {
-                    "ma": "dien_thoai",
-                    "nhan": "Số điện thoại",
-                    "kieu": "phone",
-                    "bat_buoc": True,
-                    "dien_san": "phone",
-                },
-                {"ma": "thu_dien_tu", "nhan": "Thư điện tử", "kieu": "email", "dien_san": "email"},
-                {
-                    "ma": "dia_chi",
-                    "nhan": "Nơi cư trú",
-                    "kieu": "address",
-                    "bat_buoc": True,
-                    "dien_san": "address",
-                },
-            ],
-        },
-        {
-            "ma": "noi_dung",
-            "tieu_de": "Nội dung yêu cầu",
-            "truong": [
-                {
-                    "ma": "noi_dung",
-                    "nhan": "Nội dung yêu cầu giải quyết",
-                    "kieu": "long_text",
-                    "goi_y": "Ghi ngắn gọn điều bạn đề nghị cơ quan giải quyết.",
-                }
-            ],
-        },
-    ]
+    steps: list[dict[str, Any]] = deepcopy([APPLICANT_STEP, REQUEST_STEP])  # callers own it
     if files:
         steps.append({"ma": "giay_to", "tieu_de": "Giấy tờ đính kèm", "truong": files})
     return {"buoc": steps}
@@ -91,7 +94,7 @@ def _component_flags(procedure: ProcedureView) -> list[bool]:
 
 def procedure_schema(procedure: ProcedureView) -> FormSchema:
     data = procedure.form_schema or default_schema_data(procedure)
-    return forms.parse_schema(data, _component_flags(procedure))
+    return forms_schema.parse_schema(data, _component_flags(procedure))
 
 
 def place_step(agencies: list[dict[str, Any]]) -> Step:
@@ -174,7 +177,7 @@ def labelled_answers(
             elif field.type is FieldType.CHOICE:
                 value = next((c.label for c in field.choices if c.value == value), value)
             elif field.type is FieldType.DATE:
-                parsed = forms.parse_date(value)
+                parsed = forms_answers.parse_date(value)
                 value = parsed.strftime("%d/%m/%Y") if parsed else value
             rows.append((field.label, value))
         out.append((step.title, rows))

@@ -179,16 +179,16 @@ async def hoa_binh_id() -> int:
     return row["id"]
 
 
-def receipt_series() -> str:
+def fee_receipt_series() -> str:
     """The series the receipts of Hòa Bình get today: ``<agency code>/<year>``."""
     return f"{HOA_BINH}/{local_now().year}"
 
 
-async def receipt_numbers(series: str) -> list[int]:
+async def fee_receipt_numbers(series: str) -> list[int]:
     """Every receipt number given in ``series`` so far, whatever became of its payment."""
     rows = (
-        await Payment.select(Payment.receipt_number)
-        .where((Payment.receipt_series == series) & Payment.receipt_number.is_not_null())
+        await Payment.select(Payment.fee_receipt_number)
+        .where((Payment.fee_receipt_series == series) & Payment.fee_receipt_number.is_not_null())
         .run()
     )
-    return sorted(row["receipt_number"] for row in rows)
+    return sorted(row["fee_receipt_number"] for row in rows)

@@ -29,9 +29,9 @@ from tests.integration.builders_payments import (
     callback,
     callbacks_for,
     dossier_row,
+    fee_receipt_numbers,
+    fee_receipt_series,
     payments_of,
-    receipt_numbers,
-    receipt_series,
     start_payment,
     submitted_dossier,
     unique_phone,
@@ -64,7 +64,7 @@ async def _new_dossier() -> dict:
 
 
 async def _receipted(dossier_id: int) -> list[dict]:
-    return [p for p in await payments_of(dossier_id) if p["receipt_number"] is not None]
+    return [p for p in await payments_of(dossier_id) if p["fee_receipt_number"] is not None]
 
 
 async def _age_open_attempt(dossier_id: int) -> None:
@@ -113,8 +113,8 @@ async def test_two_attempts_both_confirmed_give_one_receipt_and_one_refund(demo_
     await _age_open_attempt(dossier["id"])
     second = await start_payment(dossier["id"])  # the first expired: a new attempt
     assert first["vnp_TxnRef"] != second["vnp_TxnRef"]
-    series = receipt_series()
-    before = await receipt_numbers(series)
+    series = fee_receipt_series()
+    before = await fee_receipt_numbers(series)
 
     answers = await asyncio.gather(
         payments_ipn.handle_ipn(callback(first, "00"), "127.0.0.1"),
@@ -125,7 +125,7 @@ async def test_two_attempts_both_confirmed_give_one_receipt_and_one_refund(demo_
     rows = await payments_of(dossier["id"])
     assert sorted(p["status"] for p in rows) == ["paid", "refund_due"]
     assert len(await _receipted(dossier["id"])) == 1
-    assert len(await receipt_numbers(series)) == len(before) + 1
+    assert len(await fee_receipt_numbers(series)) == len(before) + 1
     assert (await dossier_row(dossier["id"]))["fee_status"] == FeeStatus.PAID
 
 
@@ -142,9 +142,9 @@ async def test_a_desk_payment_while_online_is_pending_leaves_the_late_ipn_for_re
 
     assert answer == CONFIRMED
     rows = {p["method"]: p for p in await payments_of(dossier["id"])}
-    assert rows["cash"]["status"] == "paid" and rows["cash"]["receipt_number"]
+    assert rows["cash"]["status"] == "paid" and rows["cash"]["fee_receipt_number"]
     assert rows["online"]["status"] == "refund_due"
-    assert rows["online"]["receipt_number"] is None
+    assert rows["online"]["fee_receipt_number"] is None
     [logged] = await callbacks_for(request["vnp_TxnRef"])
     assert "hoàn trả" in logged["answer_message"]
     page = await desk.get(f"/mot-cua/ho-so/{dossier['id']}")
@@ -183,8 +183,8 @@ async def test_twenty_identical_ipns_at_once_are_all_logged_and_answered(portal)
     dossier = await _new_dossier()
     request = await start_payment(dossier["id"])
     notification = callback(request, "00")
-    series = receipt_series()
-    before = await receipt_numbers(series)
+    series = fee_receipt_series()
+    before = await fee_receipt_numbers(series)
 
     # a real server: the in-process test client handles one request at a time
     async with httpx.AsyncClient(base_url=portal, timeout=60) as gateway:
@@ -197,7 +197,7 @@ async def test_twenty_identical_ipns_at_once_are_all_logged_and_answered(portal)
     assert answers.count(CONFIRMED) == 1, answers
     assert answers.count(ALREADY) == 19, answers
     assert len(await _receipted(dossier["id"])) == 1
-    assert len(await receipt_numbers(series)) == len(before) + 1
+    assert len(await fee_receipt_numbers(series)) == len(before) + 1
     logged = await callbacks_for(request["vnp_TxnRef"])
     assert len(logged) == 20
     assert sorted(c["answer_code"] for c in logged) == ["00"] + ["02"] * 19

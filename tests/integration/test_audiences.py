@@ -35,3 +35,10 @@ def test_role_pages_are_guarded_by_their_role():
     # the officer guard plus the role's own
     assert len(guards["admin.officers"]) == 1 and len(guards["desk.report"]) == 2
     assert len(guards["desk.intake"]) == 2 and len(guards["desk.home"]) == 1
+
+
+def test_role_actions_on_a_dossier_are_guarded_by_their_role():
+    guards = {handler.name: handler.resolve_guards() for _, handler in _handlers()}
+    for name in ("desk.collect_fee", "desk.deliver", "desk.priority", "desk.ratings.answer"):
+        assert len(guards[name]) == 2, name  # the officer guard plus the role's own
+    assert len(guards["desk.act"]) == 1  # lifecycle actions: the table decides who may

@@ -54,10 +54,10 @@ MATRIX: dict[tuple[str, str], tuple[int, int, int, int, int]] = {
     ("POST", DOSSIER + "/xu-ly"): (422, 422, 422, 404, 404),
     ("GET", DOSSIER + "/tep/{token:str}"): (200, 200, 200, 404, 404),
     ("GET", DOSSIER + "/phieu/{kind:str}"): (200, 200, 200, 404, 404),
-    ("POST", DOSSIER + "/giao-ket-qua"): (422, 403, 403, 404, 404),
+    ("POST", DOSSIER + "/giao-ket-qua"): (422, 403, 403, 404, 403),
     ("POST", DOSSIER + "/thong-bao/{message_id:int}/gui-lai"): (303, 303, 303, 404, 404),
-    ("POST", DOSSIER + "/thu-phi"): (422, 403, 403, 404, 404),
-    ("POST", DOSSIER + "/uu-tien"): (303, 403, 303, 404, 404),
+    ("POST", DOSSIER + "/thu-phi"): (422, 403, 403, 404, 403),
+    ("POST", DOSSIER + "/uu-tien"): (303, 403, 303, 404, 404),  # see ROLE_GUARDED
     ("GET", DOSSIER + "/bien-lai/{payment_id:int}"): (200, 200, 200, 404, 404),
     ("GET", "/mot-cua/tiep-nhan"): (200, 403, 403, 200, 403),
     ("POST", "/mot-cua/tiep-nhan"): (422, 403, 403, 422, 403),
@@ -77,7 +77,7 @@ MATRIX: dict[tuple[str, str], tuple[int, int, int, int, int]] = {
     ("GET", FEEDBACK + "/tep/{file_token:str}"): (200, 200, 200, 404, 404),
     ("GET", "/mot-cua/danh-gia"): (200, 200, 200, 200, 200),
     ("POST", "/mot-cua/danh-gia/ghi-nhan"): (422, 422, 422, 422, 422),  # empty form
-    ("POST", "/mot-cua/danh-gia/{rating_id:int}/tra-loi"): (422, 422, 422, 422, 422),
+    ("POST", "/mot-cua/danh-gia/{rating_id:int}/tra-loi"): (403, 403, 422, 403, 422),
     ("GET", "/mot-cua/cau-hoi"): (200, 200, 200, 200, 200),
     ("POST", "/mot-cua/cau-hoi"): (422, 422, 422, 422, 422),  # no procedure named
     ("POST", "/mot-cua/cau-hoi/{item_id:int}/xoa"): (422, 422, 422, 422, 422),
@@ -90,6 +90,13 @@ LEADERS_ONLY = {
 }
 # the "elsewhere" columns mix leaders and others, so expected_for() decides for these
 MATRIX.update(dict.fromkeys(LEADERS_ONLY, (403, 403, 200, 403, 403)))
+
+# Routes whose guard asks for a role: an officer without it gets 403 before the dossier is
+# looked up, whatever their agency (the "elsewhere" columns mix leaders and others).
+ROLE_GUARDED = {
+    ("POST", DOSSIER + "/uu-tien"): ("tiepnhan.", "lanhdao."),
+    ("POST", "/mot-cua/danh-gia/{rating_id:int}/tra-loi"): ("lanhdao.",),
+}
 
 # What each POST sends: nothing that could change the dossier.
 FORMS = {
@@ -129,6 +136,8 @@ def desk_routes() -> set[tuple[str, str]]:
 def expected_for(username: str, route: tuple[str, str]) -> int:
     if route in LEADERS_ONLY:
         return 200 if username in LEADERS else 403
+    if route in ROLE_GUARDED and not username.startswith(ROLE_GUARDED[route]):
+        return 403
     same_agency, receptionist = OFFICERS[username]
     column = (
         [HB_RECEPTIONIST, HB_SPECIALIST, HB_LEADER].index(username)
@@ -234,3 +243,20 @@ async def test_the_walk_changed_nothing_in_the_dossier(walk):
     assert row["status"] == "received"
     assert await dossier_by_id(target.dossier_id) == row
     assert await events_of(target.dossier_id) == events
+
+
+@pytest.mark.parametrize(
+    ("username", "path", "refusal"),
+    [
+        (HB_SPECIALIST, DOSSIER + "/thu-phi", "Chức năng dành cho cán bộ tiếp nhận"),
+        (HB_LEADER, DOSSIER + "/giao-ket-qua", "Chức năng dành cho cán bộ tiếp nhận, trả kết quả"),
+        (HB_SPECIALIST, DOSSIER + "/uu-tien", "Chỉ tiếp nhận viên, lãnh đạo đánh dấu ưu tiên"),
+        (HB_RECEPTIONIST, "/mot-cua/danh-gia/{rating_id:int}/tra-loi", "Chỉ lãnh đạo cơ quan"),
+    ],
+)
+async def test_an_officer_without_the_role_gets_the_refusal_page(walk, username, path, refusal):
+    clients, _, target, _ = walk
+    officer = await clients.officer(username)
+    response = await post(officer, target.url(path), FORMS[path])
+    assert response.status_code == 403
+    assert refusal in response.text and "<html" in response.text.lower()

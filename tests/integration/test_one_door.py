@@ -153,7 +153,7 @@ async def test_a_desk_payment_is_in_the_history(demo_db):
     (event,) = [e for e in await events_of(dossier["id"]) if e["action"] == "pay_at_counter"]
     assert (event["actor_kind"], event["actor_id"]) == ("officer", officer.id)
     (paid,) = await Payment.select().where(Payment.dossier == dossier["id"]).run()
-    assert paid["status"] == "paid" and paid["receipt_number"] is not None
+    assert paid["status"] == "paid" and paid["fee_receipt_number"] is not None
 
 
 async def test_delivery_and_priority_are_rows_of_the_lifecycle(demo_db):

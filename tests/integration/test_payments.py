@@ -33,13 +33,13 @@ from tests.integration.builders_payments import (
     callback,
     callbacks_for,
     dossier_row,
+    fee_receipt_numbers,
+    fee_receipt_series,
     hoa_binh_id,
     path_and_query,
     payment_by_ref,
     payments_of,
     query_params,
-    receipt_numbers,
-    receipt_series,
     resigned,
     secret,
     start_payment,
@@ -147,7 +147,7 @@ async def test_the_citizen_is_sent_to_the_gateway_with_a_signed_request(clients)
     assert [(r["txn_ref"], r["amount_vnd"], r["status"], r["method"]) for r in rows] == [
         (paying.txn_ref, ONLINE_FEE_VND, "pending", "online")
     ]
-    assert rows[0]["receipt_number"] is None
+    assert rows[0]["fee_receipt_number"] is None
 
     gateway = await paying.client.get(path_and_query(paying.location))
     assert gateway.status_code == 200
@@ -185,8 +185,8 @@ async def test_the_sandbox_gateway_refuses_a_request_whose_signature_is_wrong(cl
 
 async def test_a_valid_success_ipn_is_confirmed_and_the_receipt_numbered(clients):
     paying = await _pay_online(clients)
-    series = receipt_series()
-    before = await receipt_numbers(series)
+    series = fee_receipt_series()
+    before = await fee_receipt_numbers(series)
     ipn = callback(paying.request, "00")
 
     assert await _ipn(paying.client, ipn) == CONFIRMED
@@ -197,8 +197,8 @@ async def test_a_valid_success_ipn_is_confirmed_and_the_receipt_numbered(clients
     assert payment["response_code"] == "00"
     assert payment["transaction_no"] == ipn["vnp_TransactionNo"]
     assert payment["bank_code"] == "NCB"
-    assert payment["receipt_series"] == series
-    assert payment["receipt_number"] == max(before, default=0) + 1
+    assert payment["fee_receipt_series"] == series
+    assert payment["fee_receipt_number"] == max(before, default=0) + 1
     assert (await dossier_row(paying.dossier["id"]))["fee_status"] == FeeStatus.PAID
     assert [
         (c["answer_code"], c["answer_message"]) for c in await callbacks_for(paying.txn_ref)
@@ -317,7 +317,7 @@ async def test_a_declined_payment_is_answered_00_and_the_dossier_is_unpaid_again
     payment = await paying.payment()
     assert payment["status"] == "failed"
     assert payment["response_code"] == "24"
-    assert payment["receipt_number"] is None
+    assert payment["fee_receipt_number"] is None
     assert (await dossier_row(paying.dossier["id"]))["fee_status"] == FeeStatus.UNPAID
     assert [c["answer_code"] for c in await callbacks_for(paying.txn_ref)] == ["00"]
 
@@ -519,8 +519,8 @@ async def test_concurrent_desk_payments_get_consecutive_receipt_numbers(demo_db)
     dossiers = [await _new_dossier() for _ in range(count)]
     rows = [await dossier_row(d["id"]) for d in dossiers]
     officer = await officer_id(RECEPTIONIST)
-    series = receipt_series()
-    before = await receipt_numbers(series)
+    series = fee_receipt_series()
+    before = await fee_receipt_numbers(series)
 
     results = await asyncio.gather(
         *(payments.record_counter_payment(row, officer, "cash") for row in rows),
@@ -530,8 +530,10 @@ async def test_concurrent_desk_payments_get_consecutive_receipt_numbers(demo_db)
     assert [r for r in results if isinstance(r, BaseException)] == []
     paid = await Payment.select().where(Payment.id.is_in(list(results))).run()
     assert {p["status"] for p in paid} == {"paid"}
-    assert {p["receipt_series"] for p in paid} == {series}
-    _assert_consecutive(before, [p["receipt_number"] for p in paid], await receipt_numbers(series))
+    assert {p["fee_receipt_series"] for p in paid} == {series}
+    _assert_consecutive(
+        before, [p["fee_receipt_number"] for p in paid], await fee_receipt_numbers(series)
+    )
 
 
 async def test_concurrent_ipns_get_consecutive_receipt_numbers(demo_db):
@@ -539,8 +541,8 @@ async def test_concurrent_ipns_get_consecutive_receipt_numbers(demo_db):
     dossiers = [await _new_dossier() for _ in range(count)]
     requests = [await start_payment(d["id"]) for d in dossiers]
     notifications = [callback(r, "00") for r in requests]
-    series = receipt_series()
-    before = await receipt_numbers(series)
+    series = fee_receipt_series()
+    before = await fee_receipt_numbers(series)
 
     answers = await asyncio.gather(
         *(payments_ipn.handle_ipn(n, "127.0.0.1") for n in notifications), return_exceptions=True
@@ -549,7 +551,9 @@ async def test_concurrent_ipns_get_consecutive_receipt_numbers(demo_db):
     assert answers == [CONFIRMED] * count
     paid = [await payment_by_ref(r["vnp_TxnRef"]) for r in requests]
     assert {p["status"] for p in paid} == {"paid"}
-    _assert_consecutive(before, [p["receipt_number"] for p in paid], await receipt_numbers(series))
+    _assert_consecutive(
+        before, [p["fee_receipt_number"] for p in paid], await fee_receipt_numbers(series)
+    )
     assert {(await dossier_row(d["id"]))["fee_status"] for d in dossiers} == {FeeStatus.PAID}
 
 
@@ -559,8 +563,8 @@ async def test_concurrent_ipns_get_consecutive_receipt_numbers(demo_db):
 async def test_a_desk_payment_is_receipted_and_exported_for_reconciliation(clients):
     dossier = await _new_dossier()
     desk = await clients.officer(RECEPTIONIST)
-    series = receipt_series()
-    before = await receipt_numbers(series)
+    series = fee_receipt_series()
+    before = await fee_receipt_numbers(series)
 
     response = await post(desk, f"/mot-cua/ho-so/{dossier['id']}/thu-phi", {"cach": "cash"})
 
@@ -573,7 +577,7 @@ async def test_a_desk_payment_is_receipted_and_exported_for_reconciliation(clien
     )
     assert payment["recorded_by"] == await officer_id(RECEPTIONIST)
     assert payment["agency"] == await hoa_binh_id()
-    assert payment["receipt_number"] == max(before, default=0) + 1
+    assert payment["fee_receipt_number"] == max(before, default=0) + 1
     assert (await dossier_row(dossier["id"]))["fee_status"] == FeeStatus.PAID
     code = payments.fee_receipt_code(payment)
     page = await desk.get(f"/mot-cua/ho-so/{dossier['id']}")

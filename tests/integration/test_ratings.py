@@ -53,7 +53,8 @@ async def test_one_rating_per_dossier_changeable_and_not_satisfied_reaches_the_l
     leader_page = await desk[LEADER].get("/mot-cua/danh-gia/")
     assert "Phải đi lại ba lần" in leader_page.text
     refused = await post(desk[RECEPTIONIST], f"/mot-cua/danh-gia/{rows[0]['id']}/tra-loi", {})
-    assert refused.status_code == 422  # only the leader answers
+    assert refused.status_code == 403  # only the leader answers: the route's guard
+    assert "Chỉ lãnh đạo cơ quan trả lời ý kiến này." in refused.text
     answer = "Chúng tôi xin lỗi và đã nhắc nhở bộ phận tiếp nhận."
     done = await post(
         desk[LEADER], f"/mot-cua/danh-gia/{rows[0]['id']}/tra-loi", {"tra_loi": answer}

@@ -13,6 +13,8 @@ from app.domain.forms import (
     SchemaInvalid,
     Sex,
     Step,
+)
+from app.domain.forms_answers import (
     citizen_id_birth_info,
     citizen_id_birth_year,
     citizen_id_problem,
@@ -20,10 +22,10 @@ from app.domain.forms import (
     initial_answers,
     normalize_phone,
     parse_date,
-    parse_schema,
     validate_form,
     validate_step,
 )
+from app.domain.forms_schema import parse_schema
 
 TODAY = date(2026, 3, 2)
 DEMO = json.loads((Path(__file__).parents[2] / "app/demo/catalogue.json").read_text())

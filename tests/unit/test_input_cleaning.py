@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.domain import forms, limits
+from app.domain import forms, forms_answers, limits
 from app.domain.accounts import parse_identifier
 from app.domain.text import ascii_digits, has_controls, strip_controls
 from app.input_guard import BadEncoding, clean_query
@@ -41,9 +41,9 @@ def test_an_email_longer_than_its_column_is_not_an_identifier() -> None:
 
 def test_a_prefilled_name_field_is_no_longer_than_the_dossier_column() -> None:
     field = forms.Field("ho_ten", "Họ, chữ đệm, tên", forms.FieldType.TEXT, prefill="full_name")
-    value, error = forms._clean_text(field, "A" * (limits.PERSON_NAME + 1), None)
+    value, error = forms_answers._clean_text(field, "A" * (limits.PERSON_NAME + 1), None)
     assert error and str(limits.PERSON_NAME) in error
-    assert forms._clean_text(field, "A" * limits.PERSON_NAME, None) == ("A" * 120, None)
+    assert forms_answers._clean_text(field, "A" * limits.PERSON_NAME, None) == ("A" * 120, None)
 
 
 def test_hsts_only_behind_https() -> None:
