@@ -51,6 +51,7 @@ def test_every_migration_has_a_real_description_and_a_unique_id():
 
 RENAME = "motcua_2026_12_03t12_49_42_345815"
 BEFORE_RENAME = "2026-12-03T09:40:00:000000"
+RENAME_ID = "2026-12-03T12:49:42:345815"  # reversed back to and including the rename
 OLD_ROW = "INSERT INTO payment (txn_ref, amount_vnd, receipt_series, receipt_number)"
 NEW_ROW = "SELECT fee_receipt_series, fee_receipt_number FROM payment WHERE txn_ref = 'CU-1'"
 
@@ -97,6 +98,6 @@ async def test_the_fee_receipt_rename_keeps_the_numbers_already_issued(scratch_u
     await _sql(scratch_url, f"{OLD_ROW} VALUES ('CU-1', 50000, '000.00.32.H99/2026', 17)")
     _piccolo(scratch_url, "forwards", "motcua")
     assert await _sql(scratch_url, NEW_ROW) == [("000.00.32.H99/2026", 17)]
-    _piccolo(scratch_url, "backwards", "motcua", "--migration_id=1", "--auto_agree")
+    _piccolo(scratch_url, "backwards", "motcua", f"--migration_id={RENAME_ID}", "--auto_agree")
     old = "SELECT receipt_series, receipt_number FROM payment WHERE txn_ref = 'CU-1'"
     assert await _sql(scratch_url, old) == [("000.00.32.H99/2026", 17)]
