@@ -32,6 +32,7 @@ def _environment(tmp: Path) -> dict[str, str]:
         MOTCUA_DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite3'}",
         MOTCUA_DATA_DIR=str(tmp / "data"),
         MOTCUA_SECRET_KEY="bench-secret",
+        MOTCUA_ENV="development",  # loopback links, as `make run` serves the demo
         MOTCUA_ARGON2_TIME_COST="2",
         MOTCUA_REGISTRATIONS_PER_ADDRESS="1000",
         MOTCUA_OUTBOX_WORKER="0",

@@ -172,6 +172,7 @@ def bench_env(tmp: Path) -> dict[str, str]:
         MOTCUA_DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
         MOTCUA_DATA_DIR=str(tmp / "data"),
         MOTCUA_SECRET_KEY="bench-secret-key-not-for-production-0123456789",
+        MOTCUA_ENV="development",  # loopback links, as `make run` serves the demo
         MOTCUA_WORKERS="1",
         PYTHONUNBUFFERED="1",
     )
