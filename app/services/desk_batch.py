@@ -72,12 +72,15 @@ def choices(roles: set[flow.Role]) -> list[tuple[str, str]]:
     return [(k, v) for k, v in LABELS.items() if k in PRINTS or ROLES_FOR[k] & roles]
 
 
+MAX_ROW_ID = 2**31 - 1  # a dossier id is a 32-bit SERIAL on PostgreSQL
+
+
 def parse_ids(values: list[str]) -> list[int]:
     """The selected dossiers, each once, in the order of the table; junk is dropped."""
     ids: dict[int, None] = {}
     for value in values:
         value = value.strip()
-        if value.isascii() and value.isdigit() and len(value) < 12:
+        if value.isascii() and value.isdigit() and len(value) < 12 and int(value) <= MAX_ROW_ID:
             ids.setdefault(int(value))
     return list(ids)
 
