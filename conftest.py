@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,20 @@ def demo_db() -> str:
     """A migrated database holding the demo agencies and catalogue."""
     url = os.environ["MOTCUA_DATABASE_URL"]
     if url.startswith("postgres"):
-        asyncio.run(_reset_postgres(url))
+        # In a thread of its own: the browser tests' runner may already hold this thread's loop.
+        failed: list[BaseException] = []
+
+        def reset() -> None:
+            try:
+                asyncio.run(_reset_postgres(url))
+            except BaseException as exc:  # raised again below, in the fixture's thread
+                failed.append(exc)
+
+        thread = threading.Thread(target=reset)
+        thread.start()
+        thread.join()
+        if failed:
+            raise failed[0]
     _motcua("migrate")
     _motcua("seed-demo")
     return url
