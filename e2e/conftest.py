@@ -13,13 +13,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import BrowserContext
 
-from e2e.support import guard_context, live_portal, run_async
-
-
-async def _forget_desk_views() -> None:
-    from app.models import DeskView
-
-    await DeskView.delete(force=True).run()
+from e2e.support import forget_desk_views, guard_context, live_portal, run_async
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +22,7 @@ def live_server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     log_path = tmp_path_factory.mktemp("live-server") / "server.log"
     # The demo officers start on their role's own tab: views the other suites filtered to
     # (they share the database) are not remembered here.
-    run_async(_forget_desk_views())
+    run_async(forget_desk_views())
     with live_portal(os.environ.copy(), log_path) as url:
         yield url
 

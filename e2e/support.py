@@ -33,6 +33,13 @@ def run_async(coro: Coroutine[Any, Any, T]) -> T:
     return box["value"]
 
 
+async def forget_desk_views() -> None:
+    """No officer's last queue view is remembered (the suites share one database)."""
+    from app.models import DeskView
+
+    await DeskView.delete(force=True).run()
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

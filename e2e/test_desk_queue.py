@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from app.domain import dossier_flow as flow
 from app.services import workflow
 from e2e.journeys import DeskDossierPage, DeskLoginPage, click_nav
-from e2e.support import run_async
+from e2e.support import forget_desk_views, run_async
 from tests.integration.builders import Clients
 from tests.integration.builders_payments import (
     CITIZEN_PASSWORD,
@@ -29,6 +29,12 @@ pytestmark = pytest.mark.e2e
 
 PROCEDURE = "Đăng ký thường trú"  # P18: no other journey submits it
 OFFICE = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(autouse=True)
+def _no_remembered_views() -> None:
+    """Each journey starts on the role's own tab, whatever view an earlier one left filtered."""
+    run_async(forget_desk_views())
 
 
 def _five() -> list[tuple[str, dict]]:
@@ -182,7 +188,8 @@ def test_check_a_dossier_with_its_photo_in_the_page_receive_it_and_go_to_the_nex
     expect(dossier.heading).to_have_text(f"Hồ sơ {newer}")
     photo = dossier.files.get_by_role("img", name=re.compile(r"^Ảnh đính kèm: "))
     expect(photo).to_be_visible()
-    assert photo.evaluate("img => img.complete && img.naturalWidth > 0")  # shown in the page
+    loaded = "img => img.complete && img.naturalWidth > 0"  # shown in the page, once it arrives
+    page.wait_for_function(loaded, arg=photo.element_handle())
     dossier.act("Tiếp nhận")
     expect(dossier.confirmation).to_contain_text("Đã tiếp nhận hồ sơ")
     expect(dossier.confirmation).to_contain_text("Tiếp theo: chuyển hồ sơ cho chuyên viên xử lý.")
