@@ -188,8 +188,8 @@ def test_check_a_dossier_with_its_photo_in_the_page_receive_it_and_go_to_the_nex
     expect(dossier.heading).to_have_text(f"Hồ sơ {newer}")
     photo = dossier.files.get_by_role("img", name=re.compile(r"^Ảnh đính kèm: "))
     expect(photo).to_be_visible()
-    loaded = "img => img.complete && img.naturalWidth > 0"  # shown in the page, once it arrives
-    page.wait_for_function(loaded, arg=photo.element_handle())
+    expect(photo).to_have_js_property("complete", True)  # retried until the photo has arrived
+    assert photo.evaluate("img => img.naturalWidth") > 0  # …and it is a picture, shown in the page
     dossier.act("Tiếp nhận")
     expect(dossier.confirmation).to_contain_text("Đã tiếp nhận hồ sơ")
     expect(dossier.confirmation).to_contain_text("Tiếp theo: chuyển hồ sơ cho chuyên viên xử lý.")

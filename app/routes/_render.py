@@ -64,8 +64,12 @@ async def attachment_response(
     if row is None:
         raise NotFoundException("Không tìm thấy tệp")
     ext = EXTENSIONS.get(row["media_type"], "bin")
+    try:
+        content = await read_blob(row["sha256"])
+    except FileNotFoundError:  # the row outlived its file (a restore without MOTCUA_DATA_DIR)
+        raise NotFoundException("Tệp này không còn trên máy chủ") from None
     return Response(
-        await read_blob(row["sha256"]),
+        content,
         media_type=row["media_type"],
         headers={
             "Content-Disposition": f'inline; filename="{filename}.{ext}"',

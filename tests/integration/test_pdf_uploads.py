@@ -51,3 +51,18 @@ async def test_attachments_are_served_with_a_sandbox_policy(clients):
     policy = [p.strip() for p in served.headers["content-security-policy"].split(";")]
     assert "sandbox" in policy
     assert served.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_an_attachment_whose_file_is_gone_is_a_404_page_not_an_error(clients):
+    from app.services.files import blob_path
+
+    citizen, reference = await _at_documents_step(clients)
+    unique = jpeg_bytes() + b"gone"  # its own blob, removed below
+    response = await _send(citizen, reference, ("to-khai.jpg", unique, "image/jpeg"))
+    assert response.status_code == 303, response.text
+    row = await dossier_row(reference)
+    gone = next(a for a in await attachments_of(row["id"]) if a["field_key"] == "tp_0")
+    blob_path(gone["sha256"]).unlink()
+    served = await citizen.client.get(f"/ho-so/{reference}/tep/{gone['token']}")
+    assert served.status_code == 404
+    assert "<h1>Không tìm thấy trang</h1>" in served.text  # the 404 page, not the 500 one
