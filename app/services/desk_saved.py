@@ -1,14 +1,16 @@
 """What the desk keeps for an officer (the last view of the queue) and the choices of the queue's
-filter form."""
+filter form (the agency's name and its officers come from app/services/agencies.py and
+officers.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from app.domain import desk_view as dv
 from app.domain.fees import FEE_STATUS_LABELS, FeeStatus
-from app.models import Agency, DeskView, Officer
+from app.models import DeskView
+from app.services.agencies import agency_name  # noqa: F401  (re-exported)
+from app.services.officers import colleagues  # noqa: F401  (re-exported)
 
 # The officer's last view -----------------------------------------------------------------------
 
@@ -37,19 +39,3 @@ async def remember(officer_id: int, view: dv.QueueView, now: datetime) -> None:
 # Choices of the filter form --------------------------------------------------------------------
 
 FEE_LABELS = {s.value: FEE_STATUS_LABELS[s] for s in FeeStatus}
-
-
-async def agency_name(agency_id: int) -> str:
-    row = await Agency.select(Agency.name).where(Agency.id == agency_id).first()
-    return row["name"] if row else ""
-
-
-async def colleagues(agency_id: int) -> list[dict[str, Any]]:
-    """The active officers of the agency, by name (those a dossier may be assigned to)."""
-    rows = (
-        await Officer.select(Officer.id, Officer.full_name, Officer.roles)
-        .where((Officer.agency == agency_id) & (Officer.is_active == True))  # noqa: E712
-        .order_by(Officer.full_name)
-        .output(load_json=True)
-    )
-    return rows

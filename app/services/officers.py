@@ -73,10 +73,11 @@ async def active_officer(officer_id: int) -> Officer | None:
 
 
 async def colleagues(agency_id: int) -> list[dict]:
-    """The active officers of an agency, with their roles (to assign a dossier to)."""
+    """The active officers of an agency by name, with their roles (to assign a dossier to)."""
     return (
         await Officer.select(Officer.id, Officer.full_name, Officer.roles)
         .where((Officer.agency == agency_id) & (Officer.is_active == True))  # noqa: E712
+        .order_by(Officer.full_name)
         .output(load_json=True)
         .run()
     )
