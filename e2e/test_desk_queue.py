@@ -249,3 +249,50 @@ def test_the_queue_is_worked_from_the_keyboard_in_reading_order(new_context, jav
     code = _focused(page)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hồ sơ {code}")
+
+
+def test_refusals_ask_once_to_confirm_in_a_batch_and_on_the_dossier(new_context, javascript: bool):
+    codes = [d["code"] for _, d in _five()[:3]]
+    reason = "Không thuộc thẩm quyền của phường Hòa Bình"
+    page = new_context(java_script_enabled=javascript).new_page()
+    page.set_viewport_size(OFFICE)
+    home = DeskLoginPage(page, javascript=javascript).open().log_in("tiepnhan.hoabinh")
+    home.open_queue("Mới nộp, chờ tiếp nhận")
+    _filter_to_today(page)
+    for code in codes[:2]:
+        page.get_by_label(f"Chọn hồ sơ {code}").check()
+    page.get_by_label("Thao tác").select_option(label="Từ chối tiếp nhận")
+    page.get_by_label("Lý do (bắt buộc khi từ chối)").fill(reason)
+    page.get_by_role("button", name="Thực hiện với hồ sơ đã chọn").click()
+
+    # Nothing is refused yet: the desk lists the two, keeps the reason and asks once.
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Từ chối tiếp nhận 2 hồ sơ không hoàn tác được"
+    )
+    picked = page.get_by_role("group", name=re.compile(r"^Hồ sơ đã chọn \(2;"))
+    expect(picked.get_by_role("checkbox", checked=True)).to_have_count(2)
+    expect(page.get_by_label("Lý do (bắt buộc khi từ chối)")).to_have_value(reason)
+    page.get_by_label(re.compile(r"^Tôi xác nhận: từ chối tiếp nhận")).check()
+    page.get_by_role("button", name="Thực hiện với các hồ sơ đã chọn").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Từ chối tiếp nhận: 2 hồ sơ đã xong, 0 hồ sơ không thực hiện được"
+    )
+
+    # The third, from its own page: the destructive button sits behind its own confirmation.
+    page.get_by_role("link", name="Quay lại hàng đợi").click()
+    expect(home.queue_heading).to_have_text(re.compile(r"^Mới nộp, chờ tiếp nhận \(\d+\)$"))
+    for code in codes[:2]:
+        expect(home.link_to(code)).to_have_count(0)
+    dossier = home.open_dossier(codes[2])
+    form = dossier.action("Từ chối tiếp nhận")
+    form.locator("summary").click()
+    form.get_by_role("textbox").fill(reason)
+    form.get_by_label(re.compile(r"^Tôi xác nhận: từ chối tiếp nhận hồ sơ này")).check()
+    form.get_by_role("button", name="Từ chối tiếp nhận", exact=True).click()
+    expect(dossier.confirmation).to_contain_text("Đã từ chối tiếp nhận hồ sơ")
+    expect(dossier.confirmation).to_be_focused()
+    expect(dossier.status).to_have_text("Từ chối tiếp nhận")
+    dossier.confirmation.get_by_role("link", name="‹ Về hàng đợi").click()
+    expect(home.link_to(codes[2])).to_have_count(0)
+    page.get_by_role("link", name="Bỏ lọc").first.click()
+    expect(page.get_by_text("Bộ lọc (đang áp dụng)")).to_have_count(0)

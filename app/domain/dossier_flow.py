@@ -63,6 +63,8 @@ from app.domain.dossier_states import (  # noqa: F401  (re-exported: the lifecyc
     ACTION_LABELS,
     CITIZEN_VISIBLE_ACTIONS,
     CLOCK_RUNNING_STATUSES,
+    CONFIRMATION_MISSING,
+    DESTRUCTIVE_ACTIONS,
     NOTE_LABELS,
     NOTIFIED_ACTIONS,
     PUBLIC_STATUS_OF,

@@ -172,6 +172,10 @@ SIDE_ACTIONS = frozenset(
     }
 )
 
+# The desk asks once, with a checkbox the server also checks, before these: none can be undone.
+DESTRUCTIVE_ACTIONS = frozenset({Action.REFUSE, Action.REJECT, Action.HALT, Action.WITHDRAW})
+CONFIRMATION_MISSING = "Hãy đánh dấu ô xác nhận: thao tác này không hoàn tác được."
+
 # The citizen is told of these (services/notifications.py words the messages); a submission at
 # the counter is announced by its reception instead.
 NOTIFIED_ACTIONS = frozenset(

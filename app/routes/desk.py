@@ -109,6 +109,8 @@ def _lifecycle_action(value: str) -> flow.Action | None:
 
 async def _attempt(officer: Officer, view, action: flow.Action, form: dict[str, str]) -> str:
     """Take ``action`` on the dossier as this officer: the refusal's reason, or "" when done."""
+    if action in flow.DESTRUCTIVE_ACTIONS and form.get("xac_nhan") != "1":
+        return flow.CONFIRMATION_MISSING
     facts = workflow.facts_of(view.row, workflow.local_now().date())
     roles = officer_roles(officer)
     role = flow.role_for(roles, facts, action)

@@ -46,7 +46,8 @@ class DeskBatchController(Controller):
                 if any(o.done for o in outcomes):
                     return _pdf(action, body)
             else:
-                outcomes = await desk_batch.run(officer, action, ids, note, assignee)
+                confirmed = data.get("xac_nhan") == "1"
+                outcomes = await desk_batch.run(officer, action, ids, note, assignee, confirmed)
         except desk_batch.BatchRefused as exc:
             context["errors"] = exc.errors
             context["codes"] = await desk_batch.codes(desk.officer_agency(officer), ids)

@@ -82,7 +82,10 @@ def parse_ids(values: list[str]) -> list[int]:
     return list(ids)
 
 
-def check(action: str, ids: list[int], note: str, officer_id: int | None) -> None:
+def check(
+    action: str, ids: list[int], note: str, officer_id: int | None, confirmed: bool = False
+) -> None:
+    """Refuse the batch as a whole; a destructive one (a refusal) asks once to confirm."""
     errors = {}
     if action not in LABELS:
         errors["thao_tac"] = "Hãy chọn thao tác cần thực hiện."
@@ -96,6 +99,11 @@ def check(action: str, ids: list[int], note: str, officer_id: int | None) -> Non
         errors["ly_do"] = "Từ chối tiếp nhận cần nêu rõ lý do."
     if action == "assign" and not officer_id:
         errors["can_bo"] = "Hãy chọn chuyên viên được giao xử lý."
+    if action in TRANSITIONS and TRANSITIONS[action] in flow.DESTRUCTIVE_ACTIONS and not confirmed:
+        errors["xac_nhan"] = (
+            f"{LABELS[action]} {len(ids)} hồ sơ không hoàn tác được: "
+            "hãy xem lại danh sách, đánh dấu ô xác nhận rồi gửi lại."
+        )
     if errors:
         raise BatchRefused(errors)
 
@@ -135,10 +143,15 @@ async def _one(officer: Officer, row: dict, action: str, note: str, changes) -> 
 
 
 async def run(
-    officer: Officer, action: str, ids: list[int], note: str = "", assignee: int | None = None
+    officer: Officer,
+    action: str,
+    ids: list[int],
+    note: str = "",
+    assignee: int | None = None,
+    confirmed: bool = False,
 ) -> list[Outcome]:
     """Apply a batch action (not a print) to each selected dossier in turn."""
-    check(action, ids, note, assignee)
+    check(action, ids, note, assignee, confirmed)
     rows = await _visible(desk.officer_agency(officer), ids)
     changes = workflow.Changes(officer_id=assignee)
     outcomes = []

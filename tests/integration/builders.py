@@ -17,6 +17,7 @@ from typing import Any
 from litestar.testing import AsyncTestClient, TestClient
 from PIL import Image
 
+from app.domain import dossier_flow as flow
 from app.main import create_app
 from app.models import Attachment, Dossier, DossierEvent, Officer, Outbox
 from tests.integration.helpers import CSRF_RE, register
@@ -291,7 +292,10 @@ async def officer_id(username: str) -> int:
 
 
 async def desk_act(client: AsyncTestClient, dossier_id: int, action: str, **fields: str):
-    """An officer presses an action button on the desk's dossier page."""
+    """An officer presses an action button on the desk's dossier page, ticking the confirmation
+    box of a destructive one as the page asks (``xac_nhan=""`` leaves it unticked)."""
+    if action in {a.value for a in flow.DESTRUCTIVE_ACTIONS}:
+        fields = {"xac_nhan": "1", **fields}
     return await post(client, f"/mot-cua/ho-so/{dossier_id}/xu-ly", {"action": action, **fields})
 
 

@@ -56,7 +56,7 @@ async def test_a_batch_receives_each_dossier_through_its_own_guard_and_says_whic
         await clients.aclose()
 
 
-async def test_a_bulk_refusal_needs_its_reason_and_keeps_the_selection(demo_db):
+async def test_a_bulk_refusal_needs_its_reason_and_a_confirmation_and_keeps_the_selection(demo_db):
     clients = Clients()
     try:
         dossiers = await _submitted(clients, 2)
@@ -68,10 +68,20 @@ async def test_a_bulk_refusal_needs_its_reason_and_keeps_the_selection(demo_db):
         for d in dossiers:
             assert f'value="{d.id}" id="chon-{d.id}" checked' in response.text
             assert (await dossier_by_id(d.id))["status"] == "submitted"
+        reason = "Không thuộc thẩm quyền của phường"
+        asked = await post(
+            desk, "/mot-cua/lo", {"thao_tac": "refuse", "ho_so": ids, "ly_do": reason}
+        )
+        assert asked.status_code == 422  # a refusal cannot be undone: the desk asks once
+        assert "Từ chối tiếp nhận 2 hồ sơ không hoàn tác được" in asked.text
+        assert 'name="xac_nhan" value="1" required' in asked.text
+        assert f">{reason}</textarea>" in asked.text
+        for d in dossiers:
+            assert (await dossier_by_id(d.id))["status"] == "submitted"
         done = await post(
             desk,
             "/mot-cua/lo",
-            {"thao_tac": "refuse", "ho_so": ids, "ly_do": "Không thuộc thẩm quyền của phường"},
+            {"thao_tac": "refuse", "ho_so": ids, "ly_do": reason, "xac_nhan": "1"},
         )
         assert "2 hồ sơ đã xong" in done.text
         for d in dossiers:

@@ -161,6 +161,22 @@ async def test_refusing_at_reception_requires_a_reason(clients):
     assert [e["action"] for e in await events_of(dossier.id)] == ["submit"]
 
 
+async def test_a_refusal_is_taken_only_once_the_officer_confirms_it_on_the_server_too(clients):
+    applicant = await clients.citizen()
+    dossier = await applicant.submit_dossier()
+    before = await dossier_by_id(dossier.id)
+    receptionist = await clients.officer(RECEPTIONIST)
+    reason = "Hồ sơ không thuộc thẩm quyền của phường"
+    response = await desk_act(receptionist, dossier.id, "refuse", ghi_chu=reason, xac_nhan="")
+    assert response.status_code == 422
+    assert flow.CONFIRMATION_MISSING in response.text
+    assert f">{reason}</textarea>" in response.text  # what was typed is kept
+    assert await dossier_by_id(dossier.id) == before
+    confirmed = await desk_act(receptionist, dossier.id, "refuse", ghi_chu=reason)
+    assert confirmed.status_code == 303
+    assert (await dossier_by_id(dossier.id))["status"] == "refused"
+
+
 async def test_two_receptions_racing_let_exactly_one_win(clients):
     applicant = await clients.citizen()
     dossier = await applicant.submit_dossier()
