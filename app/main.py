@@ -15,7 +15,7 @@ from litestar.config.compression import CompressionConfig
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.types import ControllerRouterHandler
 
-from app import security, templating
+from app import memory, security, templating
 from app.errors import EXCEPTION_HANDLERS
 from app.input_guard import InputGuard, SafeRequest
 from app.lifespan import database
@@ -31,6 +31,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 def create_app(extra_route_handlers: Sequence[ControllerRouterHandler] = ()) -> Litestar:
     settings = get_settings()
     check_settings(settings)  # an unsafe configuration never serves a request
+    memory.limit_arenas(settings.malloc_arenas)
     return Litestar(
         route_handlers=[
             audiences.public(),

@@ -105,6 +105,7 @@ class Settings:
     tracking_lookups_per_address: int = 20
     statistics_targets: str = ""  # JSON, percent; parsed by services/statistics_pages
     statistics_cache_seconds: float = 30.0  # 0: figures computed on every request
+    malloc_arenas: int | None = 2  # app/memory.py; None: glibc's default or MALLOC_ARENA_MAX
     purge_seconds: float = 600.0  # how often expired rows are deleted (services/housekeeping)
 
     @property
@@ -155,6 +156,17 @@ def _days(value: str) -> tuple[int, ...]:
     if len(days) != 4 or min(days) < 1:
         raise ValueError("MOTCUA_FEEDBACK_DAYS needs four positive numbers, e.g. 2,5,15,2")
     return days
+
+
+def memory_arenas(environ) -> int | None:
+    """MOTCUA_MALLOC_ARENAS (2; 0 = glibc's default); none when MALLOC_ARENA_MAX is set, which
+    glibc has read already. A wrong value keeps glibc's default rather than stop the server."""
+    if "MALLOC_ARENA_MAX" in environ:
+        return None
+    value = environ.get("MOTCUA_MALLOC_ARENAS", "2").strip()
+    if not value.isdigit() or int(value) == 0:
+        return None
+    return min(int(value), 64)
 
 
 @lru_cache(maxsize=1)
@@ -250,6 +262,7 @@ def _limits_settings(env: Callable[..., Any]) -> dict[str, Any]:
         tracking_lookups_per_address=int(env("MOTCUA_TRACKING_LOOKUPS_PER_ADDRESS", "20")),
         statistics_targets=env("MOTCUA_STATISTICS_TARGETS", ""),
         statistics_cache_seconds=_non_negative(env("MOTCUA_STATISTICS_CACHE_SECONDS", "30"), 30.0),
+        malloc_arenas=memory_arenas(os.environ),
         purge_seconds=max(1.0, float(env("MOTCUA_PURGE_SECONDS", "600"))),
     )
 

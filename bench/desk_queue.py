@@ -1,10 +1,13 @@
 """Benchmark of the desk's working queue with filters, keyset pages and exports.
 
     .venv/bin/python bench/desk_queue.py [--only sqlite|postgres] [--dossiers N] [--duration S]
+                                         [--reuse FILE.sqlite3]
 
 For each database (a fresh temporary SQLite file; a throwaway PostgreSQL 15 cluster) it runs
 ``motcua migrate`` and ``seed-demo``, bulk-inserts ``--dossiers`` (100,000) dossiers with
-``bench/seed_dossiers.py``, starts ``motcua serve`` (1 worker), logs in as the Hòa Bình
+``bench/seed_dossiers.py``, builds the desk index with ``motcua check-counts --repair`` (as
+after any bulk import; ``--reuse`` instead takes the SQLite file a ``bench/dossiers.py --keep``
+run left, loaded and indexed), starts ``motcua serve`` (1 worker), logs in as the Hòa Bình
 receptionist and measures with wrk (1 and 16 connections):
 
 * the catalogue page ``/thu-tuc`` (the baseline of the same run, same server);
@@ -35,7 +38,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import _pg  # noqa: E402
-from bench.dossiers import PG_SETTINGS, AppServer, bench_env, run_wrk  # noqa: E402
+from bench.dossiers import (  # noqa: E402
+    PG_SETTINGS,
+    AppServer,
+    bench_env,
+    rebuild_index,
+    run_wrk,
+)
 from bench.run import WRK_SCRIPT, machine, md_table, motcua, text_table, versions  # noqa: E402
 from bench.seed_dossiers import Target, analyze, load  # noqa: E402
 
@@ -176,13 +185,20 @@ def run_backend(key: str, args: argparse.Namespace) -> dict[str, Any]:
                 url = pg.url
             else:
                 url = f"sqlite:///{tmp / 'db.sqlite3'}"
+            if args.reuse is not None:
+                url = f"sqlite:///{args.reuse.resolve()}"
             env = bench_env(tmp, url)
             log = tmp / "setup.log"
-            motcua(["migrate"], env, log, 300)
-            motcua(["seed-demo"], env, log, 300)
             target = Target(url)
-            loaded = load(target, target.generator(datetime.now(UTC)), args.dossiers)
-            analyze(target)
+            if args.reuse is None:
+                motcua(["migrate"], env, log, 300)
+                motcua(["seed-demo"], env, log, 300)
+                loaded = load(target, target.generator(datetime.now(UTC)), args.dossiers)
+                analyze(target)
+                loaded["desk index s"] = rebuild_index(env, log)
+            else:  # a database an earlier run kept: loaded and indexed already
+                count = target.fetch("SELECT COUNT(*) FROM dossier")[0][0]
+                loaded = {"dossiers": count, "events": None, "seconds": 0.0}
             server = AppServer(env, tmp / "server.log", workers=1)
             try:
                 server.wait_ready()
@@ -275,7 +291,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=("sqlite", "postgres"))
     parser.add_argument("--dossiers", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
+    parser.add_argument(
+        "--reuse",
+        type=Path,
+        help="the SQLite file of an earlier run (bench/dossiers.py --keep): no load, --only sqlite",
+    )
     args = parser.parse_args(argv)
+    if args.reuse is not None and (args.only != "sqlite" or not args.reuse.is_file()):
+        parser.error("--reuse takes an existing SQLite file, with --only sqlite")
     results = []
     for key in [args.only] if args.only else ["sqlite", "postgres"]:
         print(f"{key}: {args.dossiers:,} dossiers…", flush=True)

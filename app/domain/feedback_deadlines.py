@@ -71,6 +71,19 @@ def urgency(
     return Urgency.NONE
 
 
+def due_soon_until(today: date, cal: WorkingCalendar, rules: DeadlineRules) -> date:
+    """The last due date still "due soon" today: a PAKN due in [today, this day] is due soon,
+    one due before today is overdue (``urgency`` is monotonic in the due date, so a count of
+    each needs these two bounds only)."""
+    last = today
+    for _ in range(366):
+        following = date.fromordinal(last.toordinal() + 1)
+        if working_days_between(today, following, cal) > rules.due_soon_days:
+            break
+        last = following
+    return last
+
+
 def handled_on_time(
     clock: Clock, finished_on: date | None, today: date, cal: WorkingCalendar, rules: DeadlineRules
 ) -> bool:

@@ -31,6 +31,8 @@ async def load_account(request: ASGIConnection) -> None:
     found = await request_account.load(request.cookies.get(COOKIE, ""))
     request.state.account = found.account
     request.state.needs_mfa_setup = found.needs_mfa_setup
+    if isinstance(found.account, Officer):
+        request.state.saved_view = found.saved_view
 
 
 class LoginRequired(NotAuthorizedException):

@@ -15,7 +15,7 @@ from app.domain import dossier_flow as flow
 from app.models import Officer
 from app.routes._desk_pages import OFFICER
 from app.routes._render import render
-from app.services import desk, desk_batch, desk_export, desk_queue, feedback_desk, workflow
+from app.services import desk, desk_batch, desk_export, desk_heading, desk_queue, workflow
 from app.services.catalogue import get_catalogue
 from app.services.officers import officer_roles
 
@@ -27,11 +27,17 @@ async def read_view(request: Request, officer: Officer, *, restore: bool) -> dv.
     last view; the tab defaults to the officer's role."""
     pairs: dict[str, str] = {k: v for k, v in request.query_params.items() if isinstance(v, str)}
     if restore and not VIEW_PARAMS & pairs.keys() and "q" not in pairs:
-        pairs = dict(parse_qsl(await desk_queue.saved_query(officer.id)))
+        pairs = dict(parse_qsl(await saved_view(request, officer)))
     view = dv.parse_view(pairs, desk_queue.FEE_STATUSES)
     if view.queue not in desk.QUEUE_BY_KEY:
         view = replace(view, queue=desk_queue.default_queue(officer_roles(officer)))
     return view
+
+
+async def saved_view(request: Request, officer: Officer) -> str:
+    """The officer's remembered view: read with who is asking, or (another path) on its own."""
+    saved = getattr(request.state, "saved_view", None)
+    return saved if saved is not None else await desk_queue.saved_query(officer.id)
 
 
 def _text(request: Request, name: str, limit: int) -> str:
@@ -50,13 +56,14 @@ class DeskQueueController(Controller):
         agency_id = desk.officer_agency(officer)
         now = workflow.local_now()
         if VIEW_PARAMS & request.query_params.keys() and not view.errors:
-            await desk_queue.remember(officer.id, view, now)
+            await desk_queue.remember(officer.id, view, now, await saved_view(request, officer))
         counts = await desk_queue.counts(agency_id, view, now, officer.id)
         result = await desk_queue.page(agency_id, view, now, officer.id, counts, q, cursor)
+        heading = await desk_heading.load(agency_id, now.date())
         context = {
-            **await _choices(agency_id),
+            **await _choices(heading.colleagues),
             "officer": officer,
-            "agency_name": await desk_queue.agency_name(agency_id),
+            "agency_name": heading.agency_name,
             "queues": desk.QUEUES,
             "counts": counts,
             "queue": desk.QUEUE_BY_KEY[view.queue],
@@ -69,7 +76,7 @@ class DeskQueueController(Controller):
             "now": now,
             "is_restored": not request.query_params and view.has_filters,
             "batch_actions": desk_batch.choices(officer_roles(officer)),
-            "feedback_due": await feedback_desk.due_counts(agency_id),
+            "feedback_due": heading.feedback_due,
         }
         return render(request, "pages/desk/home.html", "partials/desk/queue.html", context)
 
@@ -84,11 +91,11 @@ class DeskQueueController(Controller):
         return desk_export.response(kind, rows, view)
 
 
-async def _choices(agency_id: int) -> dict[str, Any]:
+async def _choices(colleagues: list[dict]) -> dict[str, Any]:
     catalogue = await get_catalogue()
     return {
         "procedures": sorted(catalogue.procedures, key=lambda p: p.name),
         "sectors": catalogue.sectors,
-        "colleagues": await desk_queue.colleagues(agency_id),
+        "colleagues": colleagues,
         "fee_labels": desk_queue.FEE_LABELS,
     }

@@ -15,6 +15,7 @@ import math
 import time
 from datetime import date
 
+from app import memory
 from app.models import CatalogueState
 from app.services.catalogue_build import build_catalogue
 from app.services.catalogue_views import (  # noqa: F401  (re-exported: what pages import)
@@ -88,6 +89,7 @@ class CatalogueCache:
                 # from walking its objects again and again (full collections of a large heap
                 # showed up as 100–200 ms pauses under load).
                 gc.freeze()
+                memory.trim()  # the build's temporary objects are gone: return their pages
             self._checked_at = time.monotonic()
             return self._catalogue
 

@@ -250,7 +250,7 @@ async def page(
 ) -> QueuePage:
     plan = None if q.strip() else indexed_plan(view, now)
     if plan is not None:
-        rows, next_cursor = await indexed_rows_after(agency_id, plan, cursor)
+        rows, next_cursor = await indexed_rows_after(agency_id, plan, cursor, officer_id)
         total = tab_counts[view.queue]
     else:
         where = await view_where(agency_id, view, now, officer_id, q)
@@ -271,19 +271,13 @@ def indexed_plan(view: dv.QueueView, now: datetime) -> queue_pages.Plan | None:
 
 
 async def indexed_rows_after(
-    agency_id: int, plan: queue_pages.Plan, cursor: str
+    agency_id: int, plan: queue_pages.Plan, cursor: str, officer_id: int = 0
 ) -> tuple[list[dict[str, Any]], str]:
     """A page of the plan after ``cursor`` (a keyset cursor), with the table's columns."""
-    keyed = await queue_pages.page_rows(agency_id, plan, keyset.decode(cursor))
+    keyed = await queue_pages.page_rows(agency_id, plan, keyset.decode(cursor), officer_id)
     more = len(keyed) > PAGE_SIZE
-    ids = [r["id"] for r in keyed[:PAGE_SIZE]]
-    found = (
-        {r["id"]: r for r in await Dossier.select(*ROW_COLUMNS).where(Dossier.id.is_in(ids))}
-        if ids
-        else {}
-    )
-    rows = [found[i] for i in ids if i in found]
-    return rows, keyset.encode(keyset.key_of(keyed[PAGE_SIZE - 1])) if more else ""
+    rows = keyed[:PAGE_SIZE]
+    return rows, keyset.encode(keyset.key_of(rows[-1])) if more else ""
 
 
 async def iter_rows(
@@ -312,7 +306,10 @@ async def describe(rows: list[dict[str, Any]], now: datetime, officer_id: int) -
     """Add the words a person reads: due in working days, fee status, followed and changed."""
     calendar = await working_calendar()
     today = to_local(now).date()
-    seen = await _seen_at(officer_id, [r["id"] for r in rows])
+    if rows and "follow_seen_at" in rows[0]:  # read with the rows (queue_pages.page_rows)
+        seen = {r["id"]: r["follow_seen_at"] for r in rows if r["follow_seen_at"] is not None}
+    else:
+        seen = await _seen_at(officer_id, [r["id"] for r in rows])
     for row in rows:
         shown = row["due_at"] and row["status"] in CLOCK_SHOWN
         row["due_words"] = (

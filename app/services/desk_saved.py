@@ -20,11 +20,14 @@ async def saved_query(officer_id: int) -> str:
     return row["query"] if row else ""
 
 
-async def remember(officer_id: int, view: dv.QueueView, now: datetime) -> None:
+async def remember(
+    officer_id: int, view: dv.QueueView, now: datetime, saved: str | None = None
+) -> None:
     """Keep a filtered or sorted view for the officer's next visit (one row per officer); an
-    unfiltered one forgets it, so the desk opens on the role's own tab again."""
+    unfiltered one forgets it, so the desk opens on the role's own tab again. ``saved``: the
+    remembered one, when the caller has read it already."""
     query = dv.query_string(view) if view.has_filters else ""
-    if query == await saved_query(officer_id):
+    if query == (saved if saved is not None else await saved_query(officer_id)):
         return  # the usual case, paging or coming back: no write
     if not query:
         await DeskView.delete().where(DeskView.officer == officer_id)

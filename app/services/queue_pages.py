@@ -21,7 +21,8 @@ SEARCH_SPARSE_LIMIT = 2000  # fewer matches than this: filter by the trigram ind
 SEARCH_COUNT_CAP = 1000  # more visible matches than this: "hơn 1.000"
 ROW_COLUMNS = (
     "d.id, d.code, d.reference, d.status, d.applicant_name, d.due_at, d.submitted_at, "
-    "d.channel, d.is_priority, p.name AS procedure_name"
+    "d.received_at, d.channel, d.fee_status, d.is_priority, d.updated_at, "
+    "p.name AS procedure_name, o.full_name AS officer_name"
 )
 DOSSIER_JOIN = " JOIN dossier ds ON ds.id = da.dossier"
 
@@ -83,15 +84,22 @@ def _part(agency_id: int, plan: Plan, rank: int, key: keyset.Key | None) -> tupl
     return sql, [agency_id, rank, *plan.args, *after_args, PAGE_SIZE + 1]
 
 
-async def page_rows(agency_id: int, plan: Plan, key: keyset.Key | None) -> list[dict[str, Any]]:
-    """Up to PAGE_SIZE + 1 rows after ``key`` (one more tells whether a next page exists)."""
+async def page_rows(
+    agency_id: int, plan: Plan, key: keyset.Key | None, follower: int = 0
+) -> list[dict[str, Any]]:
+    """Up to PAGE_SIZE + 1 rows after ``key`` (one more tells whether a next page exists), with
+    the table's columns and, as ``follow_seen_at``, when ``follower`` (an officer's id) last
+    opened each dossier he follows (NULL: not followed) — one statement for the whole page."""
     parts = [_part(agency_id, plan, rank, key) for rank in keyset.ranks_after(key)]
     union = " UNION ALL ".join(sql for sql, _ in parts)
     rows = await Dossier.raw(
-        f"SELECT {ROW_COLUMNS}, k.k_rank, k.k_at FROM ({union}) k "
+        f"SELECT {ROW_COLUMNS}, f.seen_at AS follow_seen_at, k.k_rank, k.k_at FROM ({union}) k "
         "JOIN dossier d ON d.id = k.dossier JOIN procedure p ON p.id = d.procedure "
+        "LEFT JOIN officer o ON o.id = d.assigned_officer "
+        "LEFT JOIN dossier_follow f ON f.dossier = d.id AND f.officer = {} "
         "ORDER BY k.k_rank, k.k_at, d.id LIMIT {}",
         *[a for _, args in parts for a in args],
+        follower,
         PAGE_SIZE + 1,
     ).run()
     return rows

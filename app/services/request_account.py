@@ -1,6 +1,7 @@
 """Who is asking, read in one statement: the session row of the cookie's token and, for an
-officer, the officer (active only) and the roles that must use a second factor. A desk page
-then needs no other look-up to know who is asking (a citizen's account is one more)."""
+officer, the officer (active only), the roles that must use a second factor and the officer's
+remembered queue view. A desk page then needs no other look-up to know who is asking (a
+citizen's account is one more)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ from app.settings import get_settings
 OFFICER_COLUMNS = [c._meta.db_column_name for c in Officer._meta.columns]
 SESSION_SQL = """
 SELECT ws.account_kind, ws.account_id, ws.expires_at, ws.created_at, ws.last_seen_at,
-    {officer}, ({roles}) AS mfa_roles
+    {officer}, ({roles}) AS mfa_roles, dv.query AS saved_view
 FROM web_session ws
 LEFT JOIN officer o ON ws.account_kind = 'officer' AND o.id = ws.account_id AND o.is_active = {true}
+LEFT JOIN desk_view dv ON dv.officer = o.id
 WHERE ws.token_hash = {{}}"""
 
 
@@ -30,6 +32,7 @@ class RequestAccount:
     session: SessionInfo | None = None
     needs_mfa_setup: bool = False
     mfa_roles: list[str] = field(default_factory=list)
+    saved_view: str = ""  # an officer's remembered queue view (desk_view), "" when none
 
 
 def _sql() -> str:
@@ -78,4 +81,4 @@ async def load(token: str, now: datetime | None = None) -> RequestAccount:
     roles = [r for r in (row["mfa_roles"] or "").split(",") if r]
     needed = mfa_required([r.value for r in officer_roles(officer)], roles)
     needs = needed and not await totp_enabled(officer.id)
-    return RequestAccount(officer, info, needs, roles)
+    return RequestAccount(officer, info, needs, roles, row["saved_view"] or "")

@@ -79,3 +79,18 @@ async def test_a_citizens_session_gives_the_citizen(demo_db):
     citizen = await Citizen.objects().first()
     found = await request_account.load(await open_session("citizen", citizen.id))
     assert isinstance(found.account, Citizen) and found.account.id == citizen.id
+
+
+async def test_an_officers_remembered_queue_view_comes_with_the_account(demo_db):
+    from app.models import DeskView
+
+    officer = await _officer("xuly.tanlap")
+    token = await open_session("officer", officer.id)
+    assert (await request_account.load(token)).saved_view == ""
+    await DeskView.insert(
+        DeskView(officer=officer.id, query="hang=qua-han&kenh=online", updated_at=datetime.now(UTC))
+    )
+    try:
+        assert (await request_account.load(token)).saved_view == "hang=qua-han&kenh=online"
+    finally:
+        await DeskView.delete().where(DeskView.officer == officer.id)

@@ -11,6 +11,7 @@ from app.domain.feedback_deadlines import (
     DeadlineRules,
     Urgency,
     answer_deadline,
+    due_soon_until,
     handled_on_time,
     next_deadline,
     urgency,
@@ -101,6 +102,30 @@ def test_due_soon_and_overdue():
     assert urgency(due, date(2026, 3, 17), CAL, RULES) is Urgency.DUE_SOON
     assert urgency(due, date(2026, 3, 18), CAL, RULES) is Urgency.OVERDUE
     assert urgency(None, date(2026, 3, 18), CAL, RULES) is Urgency.NONE
+
+
+@pytest.mark.parametrize("days", [0, 1, 2, 5])
+def test_the_due_soon_bound_agrees_with_urgency_day_by_day_across_weekends_and_a_holiday(days):
+    rules = DeadlineRules(due_soon_days=days)
+    for start in range(60):  # every weekday of March and April 2026, the holiday included
+        today = date.fromordinal(date(2026, 3, 1).toordinal() + start)
+        until = due_soon_until(today, CAL, rules)
+        for ahead in range(-3, 20):
+            due = date.fromordinal(today.toordinal() + ahead)
+            expected = urgency(due, today, CAL, rules)
+            counted = (
+                Urgency.OVERDUE
+                if due < today
+                else Urgency.DUE_SOON
+                if due <= until
+                else Urgency.NONE
+            )
+            assert counted is expected, (today, due)
+
+
+def test_the_due_soon_bound_before_a_holiday_weekend():
+    # Thursday 12 March: Friday 13 is the holiday, so two working days reach Tuesday 17.
+    assert due_soon_until(date(2026, 3, 12), CAL, RULES) == date(2026, 3, 17)
 
 
 def test_handled_on_time_counts_an_open_one_as_on_time_until_the_deadline():
