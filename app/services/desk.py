@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,7 +10,7 @@ from piccolo.columns.combination import Where, WhereRaw
 
 from app.domain.dossier_codes import is_valid_code, normalize_code, normalize_reference
 from app.domain.dossier_flow import Action, Role, Status
-from app.models import Agency, Dossier, Officer
+from app.models import Dossier, Officer
 from app.services import dossier_search, keyset, queue_index, queue_pages, workflow
 from app.services.calendar import local_now
 
@@ -163,23 +162,6 @@ async def list_queue(
     rows = rows[:PAGE_SIZE]
     after = keyset.encode(keyset.key_of(rows[-1])) if more else None
     return QueuePage(rows, total, after, key is None, exact)
-
-
-_AGENCY_NAMES: dict[int, tuple[float, str]] = {}
-AGENCY_NAME_SECONDS = 60.0
-
-
-async def agency_name(agency_id: int) -> str:
-    """The agency's name for the desk's heading, kept a minute per process (renames are rare
-    and a stale heading harms nothing); saves a statement on every desk page."""
-    now = time.monotonic()
-    cached = _AGENCY_NAMES.get(agency_id)
-    if cached is not None and now - cached[0] < AGENCY_NAME_SECONDS:
-        return cached[1]
-    row = await Agency.select(Agency.name).where(Agency.id == agency_id).first().run()
-    name = row["name"] if row else ""
-    _AGENCY_NAMES[agency_id] = (now, name)
-    return name
 
 
 def officer_agency(officer: Officer) -> int:

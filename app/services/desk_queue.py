@@ -32,7 +32,6 @@ from app.services import desk, keyset, queue_pages
 from app.services.calendar import LOCAL_TZ, local_now, to_local, working_calendar
 from app.services.desk_saved import (  # noqa: F401  (re-exported for the desk's pages)
     FEE_LABELS,
-    agency_name,
     colleagues,
     remember,
     saved_query,

@@ -1,6 +1,6 @@
 """What the desk keeps for an officer (the last view of the queue) and the choices of the queue's
-filter form (the agency's name and its officers come from app/services/agencies.py and
-officers.py)."""
+filter form (the officers come from app/services/officers.py; the desk's home reads them with
+its heading, app/services/desk_heading.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from datetime import datetime
 from app.domain import desk_view as dv
 from app.domain.fees import FEE_STATUS_LABELS, FeeStatus
 from app.models import DeskView
-from app.services.agencies import agency_name  # noqa: F401  (re-exported)
 from app.services.officers import colleagues  # noqa: F401  (re-exported)
 
 # The officer's last view -----------------------------------------------------------------------
