@@ -32,21 +32,30 @@ class Counted:
 
 def _burst(requests: list[tuple[str, str, dict]]) -> list:
     """Send every (method, path, data) at once, each from its own fresh browser."""
-    barrier = threading.Barrier(len(requests), timeout=60)
+    # The barrier only guards against a hang: every browser must start (and fetch its form)
+    # before the first request leaves, which takes a while on a busy machine.
+    barrier = threading.Barrier(len(requests), timeout=600)
+    # Built here, one after the other: built in the threads, the apps fought for the
+    # interpreter and the last browser could reach the barrier after its timeout.
+    apps = [create_app() for _ in requests]
 
-    def one(method: str, path: str, data: dict):
-        with TestClient(app=create_app()) as browser:
-            if method == "POST":
-                token = CSRF_RE.search(browser.get(path).text).group(1)
-                data = {"_csrf_token": token, **data}
-                barrier.wait()
-                return browser.post(path, data=data, follow_redirects=False)
+    def one(method: str, path: str, data: dict, app):
+        with TestClient(app=app) as browser:
+            try:
+                if method == "POST":
+                    token = CSRF_RE.search(browser.get(path).text).group(1)
+                    data = {"_csrf_token": token, **data}
+            except BaseException:
+                barrier.abort()  # the others stop waiting for a browser that failed
+                raise
             barrier.wait()
+            if method == "POST":
+                return browser.post(path, data=data, follow_redirects=False)
             return browser.get(path, params=data)
 
     # One thread per request: the default executor has too few threads for the barrier.
     with ThreadPoolExecutor(max_workers=len(requests)) as pool:
-        futures = [pool.submit(one, *r) for r in requests]
+        futures = [pool.submit(one, *r, app) for r, app in zip(requests, apps, strict=True)]
         return [f.result() for f in futures]
 
 
