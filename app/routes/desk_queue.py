@@ -68,7 +68,7 @@ class DeskQueueController(Controller):
             "counts": counts,
             "queue": desk.QUEUE_BY_KEY[view.queue],
             "view": view,
-            "sort": desk_queue.sort_of(view),
+            "sort": desk_queue.sort_of(view, q),
             "dv": dv,
             "q": q,
             "result": result,

@@ -50,8 +50,12 @@ def default_queue(roles: set[Role] | frozenset[Role]) -> str:
     return "dang-xu-ly" if Role.SPECIALIST in roles else "moi"
 
 
-def sort_of(view: dv.QueueView) -> str:
-    return view.sort or ("han" if view.queue in DUE_SORTED else "nhan")
+def sort_of(view: dv.QueueView, q: str = "") -> str:
+    """The column the table is sorted by: the officer's choice, else the tab's own order; a
+    search (``q``) lists in the order of receipt, whatever the tab."""
+    if view.sort:
+        return view.sort
+    return "han" if view.queue in DUE_SORTED and not q.strip() else "nhan"
 
 
 def queue_where(queue: desk.Queue, now: datetime) -> Where:
@@ -206,6 +210,7 @@ class QueuePage:
     total: int
     next_cursor: str
     is_first: bool
+    total_exact: bool = True  # False: a search with very many matches, ``total`` a lower bound
 
 
 async def view_where(
@@ -220,10 +225,10 @@ async def view_where(
 
 
 async def rows_after(
-    where: Where, view: dv.QueueView, cursor: str, size: int
+    where: Where, view: dv.QueueView, cursor: str, size: int, q: str = ""
 ) -> tuple[list[dict[str, Any]], str]:
     """``size`` rows after ``cursor`` (the first ones without it) and the next page's cursor."""
-    sort = sort_of(view)
+    sort = sort_of(view, q)
     position = dv.decode_cursor(cursor, sort) if cursor else None
     if position is not None:
         where &= keyset_where(sort, view.descending, position)
@@ -247,16 +252,21 @@ async def page(
     q: str = "",
     cursor: str = "",
 ) -> QueuePage:
-    plan = None if q.strip() else indexed_plan(view, now)
+    search, exact = q.strip(), True
+    if search:  # counted up to a cap through the agency's index (queue_pages.search_plan)
+        plan, cap = await queue_pages.search_plan(search)
+        total, exact = await queue_pages.count_rows(agency_id, plan, cap)
+        if view.sort not in ("", "nhan") or view.descending:
+            plan = None  # another order than the index's: sorted from the matches
+    else:
+        plan, total = indexed_plan(view, now), tab_counts[view.queue]
     if plan is not None:
         rows, next_cursor = await indexed_rows_after(agency_id, plan, cursor, officer_id)
-        total = tab_counts[view.queue]
     else:
         where = await view_where(agency_id, view, now, officer_id, q)
-        rows, next_cursor = await rows_after(where, view, cursor, PAGE_SIZE)
-        total = await Dossier.count().where(where) if q.strip() else tab_counts[view.queue]
+        rows, next_cursor = await rows_after(where, view, cursor, PAGE_SIZE, q)
     await describe(rows, now, officer_id)
-    return QueuePage(rows, total, next_cursor, not cursor)
+    return QueuePage(rows, total, next_cursor, not cursor, exact)
 
 
 def indexed_plan(view: dv.QueueView, now: datetime) -> queue_pages.Plan | None:
@@ -285,7 +295,7 @@ async def iter_rows(
     """Every row of the view, a batch at a time, in the order of the table: the ids in order
     first (one sort), then the rows of each batch by primary key."""
     where = await view_where(agency_id, view, now, officer_id, q)
-    sort = sort_of(view)
+    sort = sort_of(view, q)
     ids = [
         r["id"]
         for r in await ordered(Dossier.select(Dossier.id).where(where), sort, view.descending)
@@ -358,7 +368,7 @@ async def navigation(
     view = view_of(kept, roles)
     q = kept.get("q", "")[:100]
     query = dv.query_string(view) + (f"&{urlencode({'q': q})}" if q else "")
-    sort = sort_of(view)
+    sort = sort_of(view, q)
     column = getattr(Dossier, dv.SORTS[sort])
     row = (
         await Dossier.select(Dossier.is_priority, column, Dossier.id)

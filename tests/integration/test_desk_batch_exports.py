@@ -339,3 +339,63 @@ def _get(client, path: str) -> int:
         for name, value in client.cookies.items():
             twin.cookies.set(name, value)
         return twin.get(path).status_code
+
+
+async def test_a_desk_search_pages_every_match_once_in_receipt_order_and_caps_its_count(
+    demo_db, monkeypatch
+):
+    from app.domain.search import fold
+    from app.services import queue_pages
+
+    agency = await Agency.select(Agency.id).where(Agency.code == HOA_BINH).first()
+    procedure = await Procedure.select(Procedure.id).first()
+    # A vowel in it: eight letters without vowels could be a draft reference, searched as one.
+    tag = "u" + "".join(secrets.choice("bcdghklmnpqrstvx") for _ in range(7))
+    codes = []
+    for n in range(30):
+        codes.append(f"S-{secrets.token_hex(6)}")
+        name = f"Phạm Thị {tag.capitalize()} {n}"
+        await insert_dossier(
+            Dossier(
+                reference=secrets.token_hex(6).upper(),
+                code=codes[-1],
+                procedure=procedure["id"],
+                status="received" if n % 2 else "submitted",  # in two tabs: a search sees both
+                receiving_agency=agency["id"],
+                current_agency=agency["id"],
+                resolving_agency=agency["id"],
+                applicant_name=name,
+                applicant_search=fold(name),
+                submitted_at=DAY - timedelta(days=400, minutes=-n),
+                due_at=DAY + timedelta(days=3, minutes=-n),
+            )
+        )
+    clients = Clients()
+    try:
+        desk = await clients.officer("tiepnhan.hoabinh")
+
+        async def every_page(address: str) -> tuple[list[str], str]:
+            page = await desk.get(address)
+            assert page.status_code == 200, page.text[:300]
+            heading = re.search(r'class="count">\(([^)]+)\)', page.text).group(1)
+            shown = CODE_RE.findall(page.text)
+            while "Trang sau" in page.text:
+                page = await desk.get(_next(page.text))
+                shown += CODE_RE.findall(page.text)
+            return shown, heading
+
+        # From a tab sorted by due date, a search still lists in the order of receipt.
+        shown, heading = await every_page(f"/mot-cua?hang=dang-xu-ly&q={tag.upper()}")
+        assert (shown, heading) == (codes, "30")
+        shown, _ = await every_page(f"/mot-cua?hang=moi&q={tag}&sap_xep=nhan&chieu=giam")
+        assert shown == codes[::-1]  # another order: sorted from the matches
+        shown, _ = await every_page(f"/mot-cua?hang=moi&q={tag}&sap_xep=han")
+        assert shown == codes[::-1]  # due dates fall as receipt dates rise
+
+        # A common fragment: the rows are found walking the index, the count stops at the cap.
+        monkeypatch.setattr(queue_pages, "SEARCH_SPARSE_LIMIT", 2)
+        monkeypatch.setattr(queue_pages, "SEARCH_COUNT_CAP", 10)
+        shown, heading = await every_page(f"/mot-cua?q={tag}")
+        assert shown == codes and heading == "hơn 10"
+    finally:
+        await clients.aclose()
