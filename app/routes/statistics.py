@@ -9,13 +9,16 @@ from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
+from markupsafe import Markup
 
 from app.domain.dossier_flow import STATUS_LABELS, Role
 from app.domain.statistics_periods import KINDS, period_label
 from app.models import Officer
 from app.routes._guards import current_officer, role_only
-from app.services import statistics_export, statistics_pages, statistics_report
+from app.services import statistics_cache, statistics_export, statistics_pages, statistics_report
 from app.services.statistics_pages import COLUMN_LABELS, GROUPINGS
+
+REPORT_TABLE = "partials/statistics/report_table.html"
 
 CHART_KEYS = (
     "on_time",
@@ -57,12 +60,13 @@ def _period_context(query: dict[str, str]) -> dict[str, Any]:
 
 
 async def _report(officer: Officer, query: dict[str, str]) -> dict[str, Any]:
+    """The report's context, without its rows: ``report_of`` builds them."""
     scope = await statistics_report.report_scope(officer)
     agencies = _agency(query, scope)
     context = _period_context(query)
-    rep = await statistics_pages.build_report(agencies, context["period"], query.get("theo", ""))
+    by = statistics_pages.grouping_of(agencies, query.get("theo", ""))
     unit = next(iter(agencies.values())) if len(agencies) == 1 else "Toàn tỉnh"
-    base = {**context["period_query"], "theo": rep.by}
+    base = {**context["period_query"], "theo": by}
     if len(agencies) == 1:
         base["co_quan"] = str(next(iter(agencies)))
     return {
@@ -70,13 +74,43 @@ async def _report(officer: Officer, query: dict[str, str]) -> dict[str, Any]:
         "officer": officer,
         "scope": scope,
         "agencies": agencies,
-        "unit": unit,
-        "report": rep,
+        "by": by,
         "groupings": GROUPINGS,
-        "column_labels": COLUMN_LABELS,
+        "unit": unit,
         "base_query": base,
         "urlencode": urlencode,
     }
+
+
+async def report_of(context: dict[str, Any]) -> statistics_pages.Report:
+    return await statistics_pages.build_report(
+        context["agencies"], context["period"], context["by"]
+    )
+
+
+async def table_html(request: Request, context: dict[str, Any]) -> Markup:
+    """The report's table, rendered once per figures: kept (app/services/statistics_cache.py)
+    under everything it shows, the aggregates' watermark among them. A province's table is
+    hundreds of linked cells: rendering it cost more than the rest of the request."""
+    q, period_q = urlencode(context["base_query"]), urlencode(context["period_query"])
+    drills_down = len(context["scope"]) > 1
+    key = ("report table", tuple(context["agencies"]), context["period"], q, period_q, drills_down)
+
+    async def render() -> Markup:
+        template = request.app.template_engine.engine.get_template(REPORT_TABLE)
+        html = template.render(
+            report=await report_of(context),
+            q=q,
+            period_query=context["period_query"],
+            drills_down=drills_down,
+            groupings=GROUPINGS,
+            column_labels=COLUMN_LABELS,
+            dossiers_url=request.app.route_reverse("desk.report.dossiers"),
+            report_url=request.app.route_reverse("desk.report"),
+        )
+        return Markup(html)
+
+    return await statistics_cache.remembered(key, render)
 
 
 def _download(body: bytes | str, media_type: str, filename: str) -> Response[Any]:
@@ -98,20 +132,21 @@ class ReportController(Controller):
     @get("/", name="desk.report")
     async def page(self, request: Request, officer: NamedDependency[Officer]) -> Template:
         context = await _report(officer, _query(request))
+        context["table_html"] = await table_html(request, context)
         status = 422 if context["error"] else 200
         return Template("pages/statistics/report.html", context=context, status_code=status)
 
     @get("/xlsx", name="desk.report.xlsx")
     async def xlsx(self, request: Request, officer: NamedDependency[Officer]) -> Response[Any]:
         c = await _report(officer, _query(request))
-        body = statistics_export.report_xlsx(c["report"], c["unit"], c["period_label"])
+        body = statistics_export.report_xlsx(await report_of(c), c["unit"], c["period_label"])
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return _download(body, media, f"bieu-II.06a-{c['period'].start}-{c['period'].end}.xlsx")
 
     @get("/csv", name="desk.report.csv")
     async def csv(self, request: Request, officer: NamedDependency[Officer]) -> Response[Any]:
         c = await _report(officer, _query(request))
-        body = statistics_export.report_csv(c["report"])
+        body = statistics_export.report_csv(await report_of(c))
         return _download(body, "text/csv", f"bieu-II.06a-{c['period'].start}-{c['period'].end}.csv")
 
     @get("/ho-so", name="desk.report.dossiers")

@@ -96,8 +96,13 @@ class Report:
     total: report.Row
 
 
+def grouping_of(agencies: dict[int, str], by: str) -> str:
+    """The sub-rows asked for, else per agency for several agencies, per sector for one."""
+    return by if by in GROUPINGS else ("don-vi" if len(agencies) > 1 else "linh-vuc")
+
+
 async def build_report(agencies: dict[int, str], period: Period, by: str) -> Report:
-    by = by if by in GROUPINGS else ("don-vi" if len(agencies) > 1 else "linh-vuc")
+    by = grouping_of(agencies, by)
     rows, total = await report.report_rows(agencies, period, by)
     return Report(agencies, period, by, rows, total)
 

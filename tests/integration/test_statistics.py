@@ -232,3 +232,53 @@ def test_the_time_a_procedure_really_takes_needs_enough_dossiers():
     times = summarise(days, 18)
     assert (times.count, times.median_days, times.on_time_percent) == (20, 1.5, 90.0)
     assert times.p90_days == 3.6  # position 0.9 × 19 = 17.1: 3 + 0.1 × (9 − 3)
+
+
+async def test_the_report_table_is_rendered_once_per_figures_and_follows_new_history(
+    demo_db, monkeypatch
+):
+    import re
+
+    from app.services import statistics_pages
+    from tests.integration.builders import Clients, post
+
+    builds = []
+    build_report = statistics_pages.build_report
+
+    async def counted(*args):
+        builds.append(args)
+        return await build_report(*args)
+
+    monkeypatch.setattr(statistics_pages, "build_report", counted)
+    _, code = await new_commune()
+    officer = await all_round_officer(code)
+    desk = Desk(officer)
+    await _build(desk)
+    await _refresh_all()
+    label = statistics_pages.COLUMN_LABELS["c3"]
+
+    def received(html: str) -> int:
+        return int(re.search(rf'aria-label="{label}, Tổng cộng: (\d+)"', html).group(1))
+
+    clients = Clients()
+    try:
+        leader = await clients.new()
+        response = await post(
+            leader,
+            "/mot-cua/dang-nhap",
+            {"ten_dang_nhap": officer.username, "mat_khau": "motcua-demo-2026"},
+        )
+        assert response.status_code == 303
+        address = "/mot-cua/bao-cao?ky=quy&nam=2026&so=3"
+        first = await leader.get(address)
+        again = await leader.get(address)
+        assert received(first.text) == received(again.text) == 5 and len(builds) == 1
+        by_procedure = await leader.get(address + "&theo=thu-tuc")
+        assert "Thủ tục" in by_procedure.text and len(builds) == 2  # another table, its own
+
+        await desk.receive(at(date(2026, 7, 6)))  # one more dossier in the quarter
+        await _refresh_all()
+        after = await leader.get(address)
+        assert received(after.text) == 6 and len(builds) == 3
+    finally:
+        await clients.aclose()
