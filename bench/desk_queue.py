@@ -53,7 +53,7 @@ BEGIN, END = "<!-- desk-queue:begin -->", "<!-- desk-queue:end -->"
 TITLE = "## Desk queue, filters and exports"
 NEXT_RE = re.compile(r'href="([^"]+)">Trang sau')
 PASSWORD = "motcua-demo-2026"
-TOTAL_RE = re.compile(r'id="queue-heading">[^<]*<span class="count">\((\d+)\)')
+TOTAL_RE = re.compile(r'id="queue-heading">[^<]*<span class="count">\(([\d.]+)\)')
 
 
 CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')
@@ -127,7 +127,7 @@ def measure_pages(base: str, cookie: str, duration: int) -> list[dict[str, Any]]
         assert probe.status_code == 200, (path, probe.status_code)
         total = TOTAL_RE.search(probe.text)
         row = {"label": label, "path": path, "bytes": len(probe.content)}
-        row["total"] = int(total.group(1)) if total else None
+        row["total"] = int(total.group(1).replace(".", "")) if total else None
         for clients in (1, 16):
             row[clients] = run_wrk(base + path, clients, duration, headers, WRK_SCRIPT)
         out.append(row)

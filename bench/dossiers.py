@@ -107,7 +107,7 @@ HEADERS = ["Accept-Encoding: gzip", "User-Agent: motcua-bench"]
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 600
 ERROR_RE = re.compile(r'class="error"[^>]*>([^<]+)')
 TOTAL_RE = re.compile(
-    r'id="queue-heading">.*?<span class="count">\(((?:hơn )?)(\d+)\)</span>', re.S
+    r'id="queue-heading">.*?<span class="count">\(((?:hơn )?)([\d.]+)\)</span>', re.S
 )
 SEARCH_COUNT_CAP = 1000  # app/services/queue_pages.py: above it the page says "hơn 1000"
 BASELINE = ("baseline", "GET /_bench/thu-tuc-memory (baseline)", "/_bench/thu-tuc-memory")
@@ -521,11 +521,10 @@ def probe_desk(base: str, cookie: str, path: str) -> dict[str, Any]:
     if resp.status_code != 200:
         raise RuntimeError(f"GET {path} with the officer's cookie answered {resp.status_code}")
     match = TOTAL_RE.search(resp.text)
+    count = match.group(2).replace(".", "") if match else ""  # "18.184": thousands separated
     return {
         "status": resp.status_code,
-        "total": (f"hơn {match.group(2)}" if match.group(1) else int(match.group(2)))
-        if match
-        else None,
+        "total": (f"hơn {count}" if match.group(1) else int(count)) if match else None,
         "rows": resp.text.count('class="dossier-row'),
         "first_ms": ms,
         "bytes": len(resp.content),
