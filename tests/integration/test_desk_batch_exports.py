@@ -399,3 +399,23 @@ async def test_a_desk_search_pages_every_match_once_in_receipt_order_and_caps_it
         assert shown == codes and heading == "hơn 10"
     finally:
         await clients.aclose()
+
+
+async def test_a_queue_filtered_by_procedure_is_read_from_its_index_alone(demo_db):
+    """The filter index holds what the page and its counts read of the matching dossiers."""
+    from app.db import DB
+    from app.settings import get_settings
+
+    if get_settings().is_postgres:
+        rows = await DB.run_ddl(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'dossier_procedure_filter'"
+        )
+        assert "(procedure, submitted_at, status, due_at, is_priority)" in rows[0]["indexdef"]
+        return
+    plan = await DB.run_ddl(
+        "EXPLAIN QUERY PLAN SELECT status, COUNT(id) FROM dossier WHERE procedure = 1 "
+        "AND submitted_at >= '2026-01-01' AND due_at < '2026-02-01' AND is_priority "
+        "GROUP BY status"
+    )
+    details = " ".join(r["detail"] for r in plan)
+    assert "COVERING INDEX dossier_procedure_filter" in details, details
