@@ -28,7 +28,7 @@ from app.models import (
     Procedure,
     ProcedureSector,
 )
-from app.services import desk, keyset, queue_pages
+from app.services import desk, keyset, queue_index, queue_pages
 from app.services.calendar import LOCAL_TZ, local_now, to_local, working_calendar
 from app.services.desk_saved import (  # noqa: F401  (re-exported for the desk's pages)
     FEE_LABELS,
@@ -254,10 +254,9 @@ async def page(
 ) -> QueuePage:
     search, exact = q.strip(), True
     if search:  # counted up to a cap through the agency's index (queue_pages.search_plan)
-        plan, cap = await queue_pages.search_plan(search)
-        total, exact = await queue_pages.count_rows(agency_id, plan, cap)
-        if view.sort not in ("", "nhan") or view.descending:
-            plan = None  # another order than the index's: sorted from the matches
+        found, cap = await queue_pages.search_plan(search)
+        total, exact = await queue_pages.count_rows(agency_id, found, cap)
+        plan = found if in_index_order(view) else None
     else:
         plan, total = indexed_plan(view, now), tab_counts[view.queue]
     if plan is not None:
@@ -267,6 +266,19 @@ async def page(
         rows, next_cursor = await rows_after(where, view, cursor, PAGE_SIZE, q)
     await describe(rows, now, officer_id)
     return QueuePage(rows, total, next_cursor, not cursor, exact)
+
+
+def in_index_order(view: dv.QueueView) -> bool:
+    """Whether a search is listed in the order of the index (receipt), not one picked."""
+    return view.sort in ("", "nhan") and not view.descending
+
+
+async def plan_of(view: dv.QueueView, now: datetime, q: str) -> queue_pages.Plan | None:
+    """The index range that lists the view (a search, or a tab without filters) in the
+    table's order; None when the table is sorted from the matching rows instead."""
+    if q.strip():
+        return (await queue_pages.search_plan(q.strip()))[0] if in_index_order(view) else None
+    return indexed_plan(view, now)
 
 
 def indexed_plan(view: dv.QueueView, now: datetime) -> queue_pages.Plan | None:
@@ -342,6 +354,19 @@ async def _seen_at(officer_id: int, ids: list[int]) -> dict[int, datetime]:
 
 # From a dossier back to its queue ----------------------------------------------------------------
 
+
+def _key_in(plan: queue_pages.Plan, queue_key: str, row: dict[str, Any]) -> keyset.Key | None:
+    """Where a dossier stands in the plan's order, from its own dates (app/services/
+    queue_index.py writes the index's the same way): it may have left the queue since."""
+    if plan.key_column == "sort_at" and queue_key in queue_index.DUE_ORDERED_QUEUES:
+        at = row["due_at"] or queue_index.NO_DUE_DATE
+    else:
+        at = row["due_at"] if plan.key_column == "due_at" else row["submitted_at"]
+    if at is None:
+        return None
+    return keyset.Key(0 if row["is_priority"] else 1, at, row["id"])
+
+
 NAV_KEYS = frozenset(dv.PARAMS.values()) | {"q"}
 
 
@@ -371,13 +396,21 @@ async def navigation(
     sort = sort_of(view, q)
     column = getattr(Dossier, dv.SORTS[sort])
     row = (
-        await Dossier.select(Dossier.is_priority, column, Dossier.id)
+        await Dossier.select(
+            Dossier.is_priority, Dossier.submitted_at, Dossier.due_at, column, Dossier.id
+        )
         .where(Dossier.id == dossier_id)
         .first()
     )
     next_id = None
+    now = local_now()
+    plan = await plan_of(view, now, q)
+    key = _key_in(plan, view.queue, row) if plan and row else None
+    if key is not None:  # the next row of the index's range: a look-up, not a sort
+        after = await queue_pages.page_rows(agency_id, plan, key, size=1)
+        return QueueNav(query, f"/mot-cua?{query}", after[0]["id"] if after else None)
     if row:
-        where = await view_where(agency_id, view, local_now(), officer_id, q)
+        where = await view_where(agency_id, view, now, officer_id, q)
         where &= keyset_where(
             sort, view.descending, (row["is_priority"], row[column._meta.name], row["id"])
         )

@@ -73,7 +73,9 @@ async def search_plan(text: str) -> tuple[Plan, int]:
     return Plan(sql, args, "submitted_at", DOSSIER_JOIN), SEARCH_COUNT_CAP
 
 
-def _part(agency_id: int, plan: Plan, rank: int, key: keyset.Key | None) -> tuple[str, list]:
+def _part(
+    agency_id: int, plan: Plan, rank: int, key: keyset.Key | None, size: int
+) -> tuple[str, list]:
     col = f"da.{plan.key_column}"
     after, after_args = keyset.after_sql(key, rank, col, "da.dossier")
     sql = (
@@ -81,16 +83,20 @@ def _part(agency_id: int, plan: Plan, rank: int, key: keyset.Key | None) -> tupl
         f"FROM dossier_agency da{plan.join} WHERE da.agency = {{}} AND da.priority_rank = {{}} "
         f"AND {plan.where}{after} ORDER BY {col}, da.dossier LIMIT {{}}) p{rank}"
     )
-    return sql, [agency_id, rank, *plan.args, *after_args, PAGE_SIZE + 1]
+    return sql, [agency_id, rank, *plan.args, *after_args, size]
 
 
 async def page_rows(
-    agency_id: int, plan: Plan, key: keyset.Key | None, follower: int = 0
+    agency_id: int,
+    plan: Plan,
+    key: keyset.Key | None,
+    follower: int = 0,
+    size: int = PAGE_SIZE + 1,
 ) -> list[dict[str, Any]]:
-    """Up to PAGE_SIZE + 1 rows after ``key`` (one more tells whether a next page exists), with
-    the table's columns and, as ``follow_seen_at``, when ``follower`` (an officer's id) last
-    opened each dossier he follows (NULL: not followed) — one statement for the whole page."""
-    parts = [_part(agency_id, plan, rank, key) for rank in keyset.ranks_after(key)]
+    """Up to ``size`` rows after ``key`` (a page and one more, which tells whether a next page
+    exists), with the table's columns and, as ``follow_seen_at``, when ``follower`` (an
+    officer's id) last opened each dossier he follows (NULL: not followed) — one statement."""
+    parts = [_part(agency_id, plan, rank, key, size) for rank in keyset.ranks_after(key)]
     union = " UNION ALL ".join(sql for sql, _ in parts)
     rows = await Dossier.raw(
         f"SELECT {ROW_COLUMNS}, f.seen_at AS follow_seen_at, k.k_rank, k.k_at FROM ({union}) k "
@@ -100,7 +106,7 @@ async def page_rows(
         "ORDER BY k.k_rank, k.k_at, d.id LIMIT {}",
         *[a for _, args in parts for a in args],
         follower,
-        PAGE_SIZE + 1,
+        size,
     ).run()
     return rows
 

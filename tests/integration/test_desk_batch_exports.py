@@ -419,3 +419,63 @@ async def test_a_queue_filtered_by_procedure_is_read_from_its_index_alone(demo_d
     )
     details = " ".join(r["detail"] for r in plan)
     assert "COVERING INDEX dossier_procedure_filter" in details, details
+
+
+async def test_next_dossier_follows_the_table_s_order_in_every_kind_of_view(demo_db):
+    from app.domain.dossier_flow import Role
+    from app.domain.search import fold
+    from app.services import desk_queue
+    from app.services.calendar import local_now
+
+    agency = (await Agency.select(Agency.id).where(Agency.code == HOA_BINH).first())["id"]
+    procedure = await Procedure.select(Procedure.id).first()
+    tag = "o" + "".join(secrets.choice("bcdghklmnpqrstvx") for _ in range(7))
+    for n in range(30):
+        name = f"Đỗ Văn {tag.capitalize()} {n}"
+        await insert_dossier(
+            Dossier(
+                reference=secrets.token_hex(6).upper(),
+                code=f"N-{secrets.token_hex(6)}",
+                procedure=procedure["id"],
+                status=("received", "submitted", "in_progress")[n % 3],
+                receiving_agency=agency,
+                current_agency=agency,
+                resolving_agency=agency,
+                applicant_name=name,
+                applicant_search=fold(name),
+                is_priority=n % 7 == 0,
+                submitted_at=DAY - timedelta(days=500, minutes=-n),
+                due_at=None if n == 4 else DAY + timedelta(days=3, minutes=(n * 37) % 30),
+            )
+        )
+    roles = {Role.RECEPTIONIST}
+    now = local_now()
+
+    async def table(pairs: dict[str, str]) -> list[int]:
+        view, q = desk_queue.view_of(pairs, roles), pairs.get("q", "")
+        counts = await desk_queue.counts(agency, view, now, 0)
+        ids, cursor = [], ""
+        while True:
+            page = await desk_queue.page(agency, view, now, 0, counts, q, cursor)
+            ids += [r["id"] for r in page.rows]
+            if not page.next_cursor:
+                return ids
+            cursor = page.next_cursor
+
+    views = [
+        {"hang": "moi", "q": tag},  # a search, in the index's order
+        {"hang": "dang-xu-ly", "q": tag, "sap_xep": "han"},  # a search sorted by due date
+        {"hang": "dang-xu-ly"},  # a due-ordered tab, one without a due date last
+        {"hang": "moi"},
+        {"hang": "moi", "sap_xep": "nhan", "chieu": "giam"},
+    ]
+    for pairs in views:
+        ids = await table(pairs)
+        if "q" in pairs:
+            assert len(ids) == 30, pairs
+        tail = ids[-12:]  # ours among them: received after every other dossier
+        for here, after in zip(tail, tail[1:], strict=False):
+            nav = await desk_queue.navigation(agency, 0, roles, pairs, here)
+            assert nav.next_id == after, (pairs, here)
+        last = await desk_queue.navigation(agency, 0, roles, pairs, ids[-1])
+        assert last.next_id is None, pairs
