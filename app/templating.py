@@ -112,6 +112,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     env.filters["on_this_portal"] = lambda t: labels.on_this_portal(t, get_settings().portal_name)
     env.filters["lower_first"] = labels.lower_first
     env.filters["amount"] = labels.format_amount
+    env.filters["thousands"] = labels.format_count
     env.filters["local_time"] = lambda v: to_local(v).strftime("%H:%M %d/%m/%Y") if v else ""
     env.filters["vn_date"] = _vn_date
     env.filters["local_date"] = lambda v: to_local(v).strftime("%d/%m/%Y") if v else ""

@@ -28,9 +28,14 @@ def time_limit_label(value: int | None, unit: str) -> str:
     return f"{value} {TIME_LIMIT_UNITS.get(unit, unit)}"
 
 
+def format_count(n: int) -> str:
+    """A count as Vietnamese writes it: 18184 → "18.184"."""
+    return f"{n:,}".replace(",", ".")
+
+
 def format_amount(amount: int) -> str:
     """An amount collected or owed, always as a number: 0 → "0 ₫", 12000 → "12.000 ₫"."""
-    return f"{amount:,}".replace(",", ".") + " ₫"
+    return format_count(amount) + " ₫"
 
 
 def format_vnd(amount: int | None) -> str:

@@ -211,6 +211,8 @@ class QueuePage:
     next_cursor: str
     is_first: bool
     total_exact: bool = True  # False: a search with very many matches, ``total`` a lower bound
+    # a search with very many matches is listed in the order of receipt, whatever the sort
+    sort_capped: bool = False
 
 
 async def view_where(
@@ -256,7 +258,7 @@ async def page(
     if search:  # counted up to a cap through the agency's index (queue_pages.search_plan)
         found, cap = await queue_pages.search_plan(search)
         total, exact = await queue_pages.count_rows(agency_id, found, cap)
-        plan = found if in_index_order(view) else None
+        plan = found if in_index_order(view) or not exact else None
     else:
         plan, total = indexed_plan(view, now), tab_counts[view.queue]
     if plan is not None:
@@ -265,7 +267,8 @@ async def page(
         where = await view_where(agency_id, view, now, officer_id, q)
         rows, next_cursor = await rows_after(where, view, cursor, PAGE_SIZE, q)
     await describe(rows, now, officer_id)
-    return QueuePage(rows, total, next_cursor, not cursor, exact)
+    capped = bool(search) and not exact and not in_index_order(view)
+    return QueuePage(rows, total, next_cursor, not cursor, exact, capped)
 
 
 def in_index_order(view: dv.QueueView) -> bool:
@@ -273,12 +276,20 @@ def in_index_order(view: dv.QueueView) -> bool:
     return view.sort in ("", "nhan") and not view.descending
 
 
-async def plan_of(view: dv.QueueView, now: datetime, q: str) -> queue_pages.Plan | None:
+async def plan_of(
+    agency_id: int, view: dv.QueueView, now: datetime, q: str
+) -> queue_pages.Plan | None:
     """The index range that lists the view (a search, or a tab without filters) in the
-    table's order; None when the table is sorted from the matching rows instead."""
-    if q.strip():
-        return (await queue_pages.search_plan(q.strip()))[0] if in_index_order(view) else None
-    return indexed_plan(view, now)
+    table's order; None when the table is sorted from the matching rows instead. A search
+    in another order is sorted only when its matches were all counted (SEARCH_COUNT_CAP):
+    sorting a hundred thousand of them for one page took a second at a million dossiers."""
+    if not q.strip():
+        return indexed_plan(view, now)
+    found, cap = await queue_pages.search_plan(q.strip())
+    if in_index_order(view):
+        return found
+    _, exact = await queue_pages.count_rows(agency_id, found, cap)
+    return None if exact else found
 
 
 def indexed_plan(view: dv.QueueView, now: datetime) -> queue_pages.Plan | None:
@@ -404,7 +415,7 @@ async def navigation(
     )
     next_id = None
     now = local_now()
-    plan = await plan_of(view, now, q)
+    plan = await plan_of(agency_id, view, now, q)
     key = _key_in(plan, view.queue, row) if plan and row else None
     if key is not None:  # the next row of the index's range: a look-up, not a sort
         after = await queue_pages.page_rows(agency_id, plan, key, size=1)

@@ -397,6 +397,17 @@ async def test_a_desk_search_pages_every_match_once_in_receipt_order_and_caps_it
         monkeypatch.setattr(queue_pages, "SEARCH_COUNT_CAP", 10)
         shown, heading = await every_page(f"/mot-cua?q={tag}")
         assert shown == codes and heading == "hơn 10"
+        # Too many to sort them all: in the order of receipt, and the page says so.
+        shown, heading = await every_page(f"/mot-cua?q={tag}&sap_xep=han")
+        assert shown == codes and heading == "hơn 10"
+        first = await desk.get(f"/mot-cua?q={tag}&sap_xep=han")
+        assert "kết quả được xếp theo ngày nhận" in first.text
+        assert "Sắp xếp theo ngày nhận, tăng dần" in first.text
+        sorted_page = await desk.get(f"/mot-cua?q={tag}&sap_xep=han&hang=moi")
+        monkeypatch.setattr(queue_pages, "SEARCH_COUNT_CAP", 1000)
+        exact = await desk.get(f"/mot-cua?q={tag}&sap_xep=han&hang=moi")
+        assert "xếp theo ngày nhận" not in exact.text and "theo hạn trả" in exact.text
+        assert CODE_RE.findall(exact.text) != CODE_RE.findall(sorted_page.text)
     finally:
         await clients.aclose()
 

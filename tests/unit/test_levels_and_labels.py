@@ -1,4 +1,4 @@
-from app.domain.catalogue_labels import format_amount, format_vnd, time_limit_label
+from app.domain.catalogue_labels import format_amount, format_count, format_vnd, time_limit_label
 from app.domain.levels import OnlineLevel, ServiceLevel, service_level_for
 
 
@@ -31,3 +31,13 @@ def test_time_limits_read_in_vietnamese():
 def test_an_amount_collected_is_always_a_number():
     assert format_amount(0) == "0 ₫"
     assert format_amount(1_500_000) == "1.500.000 ₫"
+
+
+def test_counts_are_written_with_a_dot_every_three_digits():
+    assert [format_count(n) for n in (0, 999, 1000, 18184, 1000200)] == [
+        "0",
+        "999",
+        "1.000",
+        "18.184",
+        "1.000.200",
+    ]
