@@ -67,6 +67,8 @@ def period_label(choice: PeriodChoice, period: Period) -> str:
         name = f"Tháng {choice.number}/{choice.year}"
     elif choice.kind == "quy":
         name = f"Quý {choice.number}/{choice.year}"
+    elif choice.kind == "nam":
+        name = f"Năm {choice.year}"
     elif choice.kind in MONTHS_OF:
         name = f"{KINDS[choice.kind]} năm {choice.year}"
     else:

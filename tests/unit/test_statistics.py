@@ -364,3 +364,18 @@ def test_public_figures_and_the_766_estimate_from_counts_worked_out_by_hand():
     assert shown["complaints_on_time"].meets_target is False
     assert shown["flagged"].ratio.percent == round(100 / 12, 2)
     assert Ratio(0, 0).percent is None
+
+
+def test_period_names_read_as_a_person_writes_them():
+    from app.domain.statistics_periods import PeriodChoice, period_label, period_of
+
+    def name(choice: PeriodChoice) -> str:
+        return period_label(choice, period_of(choice)).split(" (")[0]
+
+    assert name(PeriodChoice("thang", 2026, 2)) == "Tháng 2/2026"
+    assert name(PeriodChoice("quy", 2026, 3)) == "Quý 3/2026"
+    assert name(PeriodChoice("6-thang", 2026)) == "6 tháng năm 2026"
+    assert name(PeriodChoice("9-thang", 2026)) == "9 tháng năm 2026"
+    assert name(PeriodChoice("nam", 2026)) == "Năm 2026"  # not "Năm năm 2026"
+    full = period_label(PeriodChoice("nam", 2026), period_of(PeriodChoice("nam", 2026)))
+    assert full == "Năm 2026 (từ ngày 01/01/2026 đến ngày 31/12/2026)"
