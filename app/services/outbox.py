@@ -42,23 +42,23 @@ async def enqueue(
     dedupe_key: str,
     dossier_id: int | None = None,
 ) -> bool:
-    """Queue a message once per ``dedupe_key``; returns False if it was already queued."""
-    exists = await Outbox.exists().where(Outbox.dedupe_key == dedupe_key).run()
-    if exists:
-        return False
-    await (
-        Outbox(
-            channel=channel,
-            recipient=recipient,
-            subject=subject,
-            body=body,
-            dedupe_key=dedupe_key,
-            dossier=dossier_id,
-        )
-        .save()
+    """Queue a message once per ``dedupe_key``; returns False if it was already queued. One
+    statement, which the key's unique index keeps right when two transitions queue at once."""
+    message = Outbox(
+        channel=channel,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        dedupe_key=dedupe_key,
+        dossier=dossier_id,
+    )
+    inserted = (
+        await Outbox.insert(message)
+        .on_conflict(target=Outbox.dedupe_key, action="DO NOTHING")
+        .returning(Outbox.id)
         .run()
     )
-    return True
+    return bool(inserted)
 
 
 def backoff(attempts: int) -> timedelta:

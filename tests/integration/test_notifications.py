@@ -151,3 +151,18 @@ def test_every_message_has_a_subject_that_names_the_dossier():
 
     assert set(SUBJECTS) == set(MESSAGES)
     assert all("{code}" in subject for subject in SUBJECTS.values())
+
+
+async def test_a_message_is_queued_once_per_key_even_when_asked_at_once(demo_db):
+    import asyncio
+    import secrets
+
+    key = f"test:{secrets.token_hex(6)}"
+
+    async def ask() -> bool:
+        return await outbox.enqueue("email", "a@example.com", "Chủ đề", "Nội dung", key)
+
+    answers = await asyncio.gather(*(ask() for _ in range(10)))
+    assert sorted(answers) == [False] * 9 + [True]
+    assert await ask() is False
+    assert await Outbox.count().where(Outbox.dedupe_key == key) == 1
