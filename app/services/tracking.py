@@ -10,6 +10,7 @@ answer, so codes cannot be enumerated.
 from __future__ import annotations
 
 import hmac
+import json
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -82,12 +83,7 @@ def expected_factor(row: dict[str, Any]) -> str:
 
 
 async def _public(row: dict[str, Any]) -> PublicDossier:
-    events = (
-        await DossierEvent.select(DossierEvent.at, DossierEvent.action, DossierEvent.note)
-        .where(DossierEvent.dossier == row["id"])
-        .order_by(DossierEvent.id)
-        .run()
-    )
+    events = await DossierEvent.raw(EVENTS_SQL, row["id"]).run()
     shown = [
         {**e, "label": PUBLIC_EVENT_LABELS.get(e["action"]) or flow.ACTION_LABELS[e["action"]]}
         for e in events
@@ -126,33 +122,27 @@ async def _public(row: dict[str, Any]) -> PublicDossier:
     )
 
 
-ROW_COLUMNS = (
-    Dossier.id,
-    Dossier.code,
-    Dossier.status,
-    Dossier.status_note,
-    Dossier.applicant_name,
-    Dossier.applicant_phone,
-    Dossier.applicant_id_number,
-    Dossier.submitted_at,
-    Dossier.due_at,
-    Dossier.missing_items,
-    Dossier.rules,
-    Dossier.fee_status,
-    Dossier.fee_amount_vnd,
-    Dossier.delivery_method,
-    Dossier.delivery_info,
+# The page's two reads, written out: a look-up is three short statements, and building them
+# through the query builder cost about as much as running them.
+ROW_SQL = (
+    "SELECT d.id, d.code, d.status, d.status_note, d.applicant_name, d.applicant_phone, "
+    "d.applicant_id_number, d.submitted_at, d.due_at, d.missing_items, d.rules, d.fee_status, "
+    "d.fee_amount_vnd, d.delivery_method, d.delivery_info, p.name AS procedure_name "
+    "FROM dossier d LEFT JOIN procedure p ON p.id = d.procedure WHERE d.code = {}"
 )
+EVENTS_SQL = "SELECT at, action, note FROM dossier_event WHERE dossier = {} ORDER BY id"
+JSON_COLUMNS = ("missing_items", "rules", "delivery_info")
 
 
 async def _row(code: str) -> dict[str, Any] | None:
-    return (
-        await Dossier.select(*ROW_COLUMNS, Dossier.procedure.name.as_alias("procedure_name"))
-        .where(Dossier.code == code)
-        .output(load_json=True)
-        .first()
-        .run()
-    )
+    rows = await Dossier.raw(ROW_SQL, code).run()
+    if not rows:
+        return None
+    row = rows[0]
+    for name in JSON_COLUMNS:
+        if isinstance(row[name], str):
+            row[name] = json.loads(row[name])
+    return row
 
 
 async def look_up(code: str, factor: str, address: str) -> PublicDossier | None:
