@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Callable
@@ -11,6 +12,8 @@ from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from app.domain.statistics import NATIONAL, Reading, reading_from
 
 CSRF_COOKIE = "csrftoken"  # Litestar's CSRF cookie (main.py's CSRFConfig)
 SANDBOX_SECRET = "sandbox-secret-not-for-production"
@@ -104,6 +107,7 @@ class Settings:
     profile_saves_per_address: int = 60
     tracking_lookups_per_address: int = 20
     statistics_targets: str = ""  # JSON, percent; parsed by services/statistics_pages
+    statistics_reading: Reading = NATIONAL  # how on time is read where the sources disagree
     statistics_cache_seconds: float = 30.0  # 0: figures computed on every request
     malloc_arenas: int | None = 2  # app/memory.py; None: glibc's default or MALLOC_ARENA_MAX
     purge_seconds: float = 600.0  # how often expired rows are deleted (services/housekeeping)
@@ -261,6 +265,7 @@ def _limits_settings(env: Callable[..., Any]) -> dict[str, Any]:
         profile_saves_per_address=int(env("MOTCUA_PROFILE_SAVES_PER_ADDRESS", "60")),
         tracking_lookups_per_address=int(env("MOTCUA_TRACKING_LOOKUPS_PER_ADDRESS", "20")),
         statistics_targets=env("MOTCUA_STATISTICS_TARGETS", ""),
+        statistics_reading=_reading(env("MOTCUA_STATISTICS_READING", "")),
         statistics_cache_seconds=_non_negative(env("MOTCUA_STATISTICS_CACHE_SECONDS", "30"), 30.0),
         malloc_arenas=memory_arenas(os.environ),
         purge_seconds=max(1.0, float(env("MOTCUA_PURGE_SECONDS", "600"))),
@@ -275,6 +280,17 @@ def export_address(host: str | None, port: int | None) -> None:
     if port:
         os.environ["MOTCUA_PORT"] = str(port)
     get_settings.cache_clear()
+
+
+def _reading(raw: str) -> Reading:
+    """MOTCUA_STATISTICS_READING: a JSON object of the fields of ``Reading`` to change."""
+    try:
+        given = json.loads(raw) if raw.strip() else {}
+    except json.JSONDecodeError as error:
+        raise ValueError(f"MOTCUA_STATISTICS_READING is not JSON: {error}") from None
+    if not isinstance(given, dict):
+        raise ValueError("MOTCUA_STATISTICS_READING must be a JSON object")
+    return reading_from(given)
 
 
 def _non_negative(raw: str, default: float) -> float:

@@ -56,6 +56,29 @@ class Reading:
 
 
 NATIONAL = Reading()
+COMPARISONS = ("timestamp", "date")
+
+
+def _reading_field(key: str, value: Any) -> str | None:
+    """Why ``value`` cannot be the field ``key`` of a Reading, or None when it can."""
+    if key == "compare":
+        return None if value in COMPARISONS else f"one of {', '.join(COMPARISONS)}"
+    if key == "max_supplements_on_time":
+        ok = type(value) is int and 0 <= value <= 10
+        return None if ok else "a whole number from 0 to 10"
+    if key in ("withdrawn_on_time", "halted_on_time"):
+        return None if type(value) is bool else "true or false"
+    return "not a field of the reading"
+
+
+def reading_from(given: Mapping[str, Any]) -> Reading:
+    """The reading a province configured (``MOTCUA_STATISTICS_READING``): the given fields over
+    the national one. An unknown field or a wrong value raises ValueError naming it, so a typo
+    cannot silently change the figures an office is judged by."""
+    for key, value in given.items():
+        if (why := _reading_field(key, value)) is not None:
+            raise ValueError(f"MOTCUA_STATISTICS_READING: {key}={value!r}: {why}")
+    return Reading(**given)
 
 
 @dataclass(frozen=True)

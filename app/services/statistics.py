@@ -45,6 +45,7 @@ from app.models import (
 )
 from app.services import statistics_cache
 from app.services.calendar import local_now, to_local
+from app.settings import get_settings
 
 log = logging.getLogger("motcua.statistics")
 STATE = "history"
@@ -155,8 +156,11 @@ async def contributions_for(
     events = await _events_by_dossier(ids, span)
     attached = await _with_attachments(ids, span)
     paid = await _paid_online(ids, span)
+    reading = get_settings().statistics_reading
     return [
-        contribution_of(row, events[row["id"]], row["id"] in attached, row["id"] in paid, cal)
+        contribution_of(
+            row, events[row["id"]], row["id"] in attached, row["id"] in paid, cal, reading
+        )
         for row in rows
         if row["id"] in wanted
     ]

@@ -9,6 +9,7 @@ from app.domain.statistics_days import DAY_COLUMNS
 from app.domain.statistics_figures import Ratio, public_figures
 from app.models import StatisticDay, StatisticMonth
 from app.services import statistics, statistics_rebuild, statistics_report
+from app.settings import get_settings
 from tests.integration.builders_statistics import Desk, all_round_officer, at, new_commune
 
 Q2 = Period(date(2026, 4, 1), date(2026, 6, 30))
@@ -149,6 +150,34 @@ async def test_incremental_aggregates_equal_a_rebuild_from_the_history(demo_db):
     assert await _days_of(agency) == incremental
     assert await _months_of(agency) == months
     assert incremental
+
+
+async def _resolved_cells(agency: int) -> dict[str, int]:
+    rows = await StatisticDay.select().where(StatisticDay.agency == agency).run()
+    return {c: sum(r[c] for r in rows) for c in ("c8", "c9", "c10")}
+
+
+async def test_a_province_reading_dates_only_counts_a_result_signed_after_hours_on_time(
+    demo_db, monkeypatch
+):
+    agency, code = await new_commune()
+    desk = Desk(await all_round_officer(code))
+    dossier = await desk.receive(at(date(2026, 6, 26), 10))  # due Wed 1/7 at 17:00
+    await desk.start(dossier, at(date(2026, 6, 26), 11))
+    await desk.resolve(dossier, at(date(2026, 7, 1), 17, 30))
+    await _refresh_all()
+    assert await _resolved_cells(agency) == {"c8": 0, "c9": 0, "c10": 1}  # the national reading
+
+    monkeypatch.setenv("MOTCUA_STATISTICS_READING", '{"compare": "date"}')
+    get_settings.cache_clear()
+    try:
+        await statistics_rebuild.rebuild()
+        assert await _resolved_cells(agency) == {"c8": 0, "c9": 1, "c10": 0}
+    finally:
+        monkeypatch.delenv("MOTCUA_STATISTICS_READING")
+        get_settings.cache_clear()
+        await statistics_rebuild.rebuild()
+    assert await _resolved_cells(agency) == {"c8": 0, "c9": 0, "c10": 1}
 
 
 async def test_pages_show_the_report_drill_down_exports_and_the_public_figures(demo_db):

@@ -101,6 +101,26 @@ def test_every_setting_is_read_from_its_variable(monkeypatch):
     assert settings.statistics_targets == '{"on_time": 90}'
 
 
+def test_the_statistics_reading_is_read_from_its_variable_and_a_bad_one_stops_the_start(
+    monkeypatch,
+):
+    from app.domain.statistics import NATIONAL, Reading
+
+    get_settings.cache_clear()
+    try:
+        assert get_settings().statistics_reading == NATIONAL
+        monkeypatch.setenv("MOTCUA_STATISTICS_READING", '{"compare": "date"}')
+        get_settings.cache_clear()
+        assert get_settings().statistics_reading == Reading(compare="date")
+        for bad in ('{"compare": "date"', '["date"]', '{"compare": "hour"}'):
+            monkeypatch.setenv("MOTCUA_STATISTICS_READING", bad)
+            get_settings.cache_clear()
+            with pytest.raises(ValueError, match="MOTCUA_STATISTICS_READING"):
+                get_settings()
+    finally:
+        get_settings.cache_clear()
+
+
 def test_the_environment_is_read_only_by_the_settings_module():
     from pathlib import Path
 

@@ -13,6 +13,7 @@ from app.domain.statistics import (
     Timeline,
     columns,
     open_timeliness,
+    reading_from,
     resolution_working_days,
     resolved_timeliness,
     timeline_of,
@@ -72,6 +73,33 @@ def test_the_provincial_reading_compares_dates_only():
     t = dossier(at(date(2026, 10, 13)), due, finished=at(date(2026, 10, 20), 19))
     assert resolved_timeliness(t, VN) is Timeliness.OVERDUE
     assert resolved_timeliness(t, VN, Reading(compare="date")) is Timeliness.ON_TIME
+
+
+def test_a_configured_reading_changes_only_the_fields_it_names():
+    assert reading_from({}) == NATIONAL
+    provincial = reading_from({"compare": "date", "max_supplements_on_time": 2})
+    assert provincial == Reading(compare="date", max_supplements_on_time=2)
+    assert provincial.withdrawn_on_time is NATIONAL.withdrawn_on_time
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"compare": "day"},
+        {"compare": None},
+        {"max_supplements_on_time": "2"},
+        {"max_supplements_on_time": True},  # a bool is not a count
+        {"max_supplements_on_time": -1},
+        {"max_supplements_on_time": 1.5},
+        {"withdrawn_on_time": "yes"},
+        {"halted_on_time": 1},
+        {"on_time_share": 95},  # a target, not a field of the reading
+    ],
+)
+def test_a_reading_with_an_unknown_field_or_a_wrong_value_is_refused_by_name(given):
+    key = next(iter(given))
+    with pytest.raises(ValueError, match=key):
+        reading_from(given)
 
 
 def test_due_today_and_still_open_is_within_time_during_the_day_and_overdue_after_it():
