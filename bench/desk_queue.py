@@ -194,8 +194,8 @@ def run_backend(key: str, args: argparse.Namespace) -> dict[str, Any]:
                 motcua(["migrate"], env, log, 300)
                 motcua(["seed-demo"], env, log, 300)
                 loaded = load(target, target.generator(datetime.now(UTC)), args.dossiers)
-                analyze(target)
                 loaded["desk index s"] = rebuild_index(env, log)
+                analyze(target)  # after the index: its rows need the planner's statistics too
             else:  # a database an earlier run kept: loaded and indexed already
                 count = target.fetch("SELECT COUNT(*) FROM dossier")[0][0]
                 loaded = {"dossiers": count, "events": None, "seconds": 0.0}
