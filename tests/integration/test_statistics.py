@@ -180,11 +180,25 @@ async def test_a_province_reading_dates_only_counts_a_result_signed_after_hours_
     assert await _resolved_cells(agency) == {"c8": 0, "c9": 0, "c10": 1}
 
 
+async def _logged_in(clients, officer):
+    """A desk client logged in as ``officer``."""
+    from tests.integration.builders import post
+
+    client = await clients.new()
+    response = await post(
+        client,
+        "/mot-cua/dang-nhap",
+        {"ten_dang_nhap": officer.username, "mat_khau": "motcua-demo-2026"},
+    )
+    assert response.status_code == 303
+    return client
+
+
 async def test_pages_show_the_report_drill_down_exports_and_the_public_figures(demo_db):
     import io
     import zipfile
 
-    from tests.integration.builders import Clients, post
+    from tests.integration.builders import Clients
 
     agency, code = await new_commune()
     officer = await all_round_officer(code)
@@ -193,13 +207,7 @@ async def test_pages_show_the_report_drill_down_exports_and_the_public_figures(d
     await _refresh_all()
     clients = Clients()
     try:
-        leader = await clients.new()
-        response = await post(
-            leader,
-            "/mot-cua/dang-nhap",
-            {"ten_dang_nhap": officer.username, "mat_khau": "motcua-demo-2026"},
-        )
-        assert response.status_code == 303
+        leader = await _logged_in(clients, officer)
         page = await leader.get("/mot-cua/bao-cao?ky=quy&nam=2026&so=2")
         assert page.status_code == 200
         assert "Biểu số II.06a" in page.text and "cot=c13" in page.text
@@ -269,7 +277,7 @@ async def test_the_report_table_is_rendered_once_per_figures_and_follows_new_his
     import re
 
     from app.services import statistics_pages
-    from tests.integration.builders import Clients, post
+    from tests.integration.builders import Clients
 
     builds = []
     build_report = statistics_pages.build_report
@@ -291,13 +299,7 @@ async def test_the_report_table_is_rendered_once_per_figures_and_follows_new_his
 
     clients = Clients()
     try:
-        leader = await clients.new()
-        response = await post(
-            leader,
-            "/mot-cua/dang-nhap",
-            {"ten_dang_nhap": officer.username, "mat_khau": "motcua-demo-2026"},
-        )
-        assert response.status_code == 303
+        leader = await _logged_in(clients, officer)
         address = "/mot-cua/bao-cao?ky=quy&nam=2026&so=3"
         first = await leader.get(address)
         again = await leader.get(address)
