@@ -23,6 +23,7 @@ from app.domain.levels import (
     OnlineLevel,
     ServiceLevel,
 )
+from app.domain.statistics import reading_note
 from app.routes.static import static_url
 from app.services.calendar import to_local
 from app.services.catalogue import Catalogue, ProcedureView, home_agency
@@ -108,6 +109,8 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         service_levels=list(ServiceLevel),
     )
     env.globals["rating_path"] = rating_path  # the signed rating link of a finished dossier
+    # how "on time" is read, as configured (MOTCUA_STATISTICS_READING)
+    env.globals["reading_note"] = lambda: reading_note(get_settings().statistics_reading)
     env.filters["vnd"] = labels.format_vnd
     env.filters["on_this_portal"] = lambda t: labels.on_this_portal(t, get_settings().portal_name)
     env.filters["lower_first"] = labels.lower_first

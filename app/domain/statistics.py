@@ -81,6 +81,27 @@ def reading_from(given: Mapping[str, Any]) -> Reading:
     return Reading(**given)
 
 
+def reading_note(reading: Reading) -> str:
+    """The reading in words, for the pages that show the figures (Vietnamese)."""
+    if reading.compare == "date":
+        end = "kết thúc trong hoặc trước ngày hẹn trả đang có hiệu lực (chỉ so ngày)"
+    else:
+        end = "kết thúc trước hoặc đúng thời điểm hẹn trả đang có hiệu lực"
+    n = reading.max_supplements_on_time
+    if n == 0:
+        supplements = "hồ sơ có yêu cầu bổ sung tính là quá hạn"
+    else:
+        supplements = f"yêu cầu bổ sung quá {'một' if n == 1 else n} lần tính là quá hạn"
+    parts = ["Đúng hạn: " + end, "thời gian chờ bổ sung không tính", supplements]
+    withdrawn = "tính là đúng hạn" if reading.withdrawn_on_time else "tính theo thời điểm rút"
+    parts.append("hồ sơ rút " + withdrawn)
+    if reading.halted_on_time:
+        parts.append("hồ sơ dừng xử lý tính là đúng hạn")
+    parts.append("hồ sơ chưa xong được đánh giá tại thời điểm cuối kỳ")
+    source = "Cổng Dịch vụ công quốc gia" if reading == NATIONAL else "tỉnh quy định riêng"
+    return "; ".join(parts) + f" (cách tính của {source})."
+
+
 @dataclass(frozen=True)
 class Timeline:
     """What the statistics need from a dossier's history, in local time."""

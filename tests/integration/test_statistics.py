@@ -160,6 +160,8 @@ async def _resolved_cells(agency: int) -> dict[str, int]:
 async def test_a_province_reading_dates_only_counts_a_result_signed_after_hours_on_time(
     demo_db, monkeypatch
 ):
+    from tests.integration.builders import Clients
+
     agency, code = await new_commune()
     desk = Desk(await all_round_officer(code))
     dossier = await desk.receive(at(date(2026, 6, 26), 10))  # due Wed 1/7 at 17:00
@@ -173,6 +175,13 @@ async def test_a_province_reading_dates_only_counts_a_result_signed_after_hours_
     try:
         await statistics_rebuild.rebuild()
         assert await _resolved_cells(agency) == {"c8": 0, "c9": 1, "c10": 0}
+        clients = Clients()
+        try:
+            page = await (await clients.new()).get(f"/thong-ke?co_quan={agency}")
+            assert "(chỉ so ngày)" in page.text
+            assert "(cách tính của tỉnh quy định riêng)" in page.text
+        finally:
+            await clients.aclose()
     finally:
         monkeypatch.delenv("MOTCUA_STATISTICS_READING")
         get_settings.cache_clear()
@@ -219,12 +228,14 @@ async def test_pages_show_the_report_drill_down_exports_and_the_public_figures(d
         assert csv.text.strip().splitlines()[-1] == ",Tổng cộng,5,0,2,3,4,2,1,1,1,0,1"
         bad = await leader.get("/mot-cua/bao-cao?ky=quy&nam=2026&so=9")
         assert bad.status_code == 422 and "Quý phải từ 1 đến 4." in bad.text
+        assert "thời điểm hẹn trả" in page.text and "Cổng Dịch vụ công quốc gia" in page.text
         assessment = await leader.get("/mot-cua/bao-cao/tu-danh-gia?ky=quy&nam=2026&so=3")
         assert "Ước tính nội bộ" in assessment.text
         public = await clients.new()
         page = await public.get(f"/thong-ke?ky=quy&nam=2026&so=3&co_quan={agency}")
         assert page.status_code == 200 and "<svg" in page.text and "chưa có dữ liệu" in page.text
         assert "3 / 5" in page.text  # on time, as counted by hand above
+        assert "(cách tính của Cổng Dịch vụ công quốc gia)" in page.text
         figures = await public.get(f"/thong-ke/csv?ky=quy&nam=2026&so=3&co_quan={agency}")
         assert "Tỷ lệ hồ sơ giải quyết đúng hạn,3,5,60.0" in figures.text
         assert (await public.get("/thong-ke?co_quan=abc")).status_code == 404

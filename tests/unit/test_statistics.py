@@ -14,6 +14,7 @@ from app.domain.statistics import (
     columns,
     open_timeliness,
     reading_from,
+    reading_note,
     resolution_working_days,
     resolved_timeliness,
     timeline_of,
@@ -100,6 +101,18 @@ def test_a_reading_with_an_unknown_field_or_a_wrong_value_is_refused_by_name(giv
     key = next(iter(given))
     with pytest.raises(ValueError, match=key):
         reading_from(given)
+
+
+def test_the_pages_say_in_words_which_reading_the_figures_use():
+    national = reading_note(NATIONAL)
+    assert "thời điểm hẹn trả" in national and "quá một lần" in national
+    assert national.endswith("(cách tính của Cổng Dịch vụ công quốc gia).")
+    provincial = reading_note(Reading(compare="date", max_supplements_on_time=2))
+    assert "(chỉ so ngày)" in provincial and "quá 2 lần" in provincial
+    assert "Cổng Dịch vụ công quốc gia" not in provincial and "tỉnh quy định riêng" in provincial
+    strict = reading_note(Reading(max_supplements_on_time=0, withdrawn_on_time=False))
+    assert "hồ sơ có yêu cầu bổ sung tính là quá hạn" in strict
+    assert "hồ sơ rút tính theo thời điểm rút" in strict
 
 
 def test_due_today_and_still_open_is_within_time_during_the_day_and_overdue_after_it():
