@@ -51,6 +51,9 @@ MESSAGES: dict[flow.Action, str] = {
 }
 
 
+RECIPIENT_SQL = "SELECT email, phone, notify_email, notify_sms FROM citizen WHERE id = {}"
+
+
 def _recipients(row: dict[str, Any], citizen: dict[str, Any] | None) -> list[tuple[str, str]]:
     if citizen is not None:
         out = []
@@ -75,7 +78,8 @@ async def on_transition(row: dict[str, Any], action: flow.Action) -> int:
         return 0  # a dossier brought to the desk is announced by its reception
     citizen = None
     if row.get("citizen"):
-        citizen = await Citizen.select().where(Citizen.id == row["citizen"]).first().run()
+        found = await Citizen.raw(RECIPIENT_SQL, row["citizen"]).run()
+        citizen = found[0] if found else None
     due = to_local(row["due_at"]).strftime("%H:%M %d/%m/%Y") if row.get("due_at") else "—"
     text = template.format(code=row["code"], due=due, note=row.get("status_note") or "")
     link = tracking_url(row["code"])

@@ -20,8 +20,8 @@ from app.domain.dossier_codes import new_reference
 from app.domain.dossier_flow import Action, Role, Status
 from app.domain.forms import Field, FieldType, FormSchema, Step
 from app.domain.search import fold
-from app.models import Agency, Attachment, Citizen, Dossier, ProcedureLevel
-from app.services import workflow
+from app.models import Agency, Attachment, Citizen, Dossier
+from app.services import rows, workflow
 from app.services.catalogue import ProcedureView
 from app.services.files import StoredFile, UploadRefused, store_upload
 from app.services.places import full_address
@@ -40,29 +40,22 @@ from app.services.wizard_steps import (  # noqa: F401  (re-exported for the page
 DECLARATION_MISSING = "Vui lòng xác nhận lời cam đoan trước khi nộp"
 
 
+RECEIVING_AGENCIES_SQL = (
+    "SELECT a.id, a.code, a.name, a.kind, a.parent FROM agency a "
+    "JOIN agency_level l ON l.id = a.level "
+    "WHERE a.level IN (SELECT pl.level FROM procedure_level pl WHERE pl.procedure = {}) "
+    "AND a.valid_to IS NULL AND a.kind IN ('peoples_committee', 'service_center') "
+    "ORDER BY l.rank, a.name"
+)
+
+
 async def receiving_agencies(procedure: ProcedureView) -> list[dict[str, Any]]:
     """Where this procedure's dossiers may be submitted: People's Committees and service centres
     at the procedure's levels, whatever the applicant's commune (Decree 118/2025). A committee
     that has its own service centre receives through the centre."""
-    level_ids = [
-        r["level"]
-        for r in await ProcedureLevel.select(ProcedureLevel.level)
-        .where(ProcedureLevel.procedure == procedure.id)
-        .run()
-    ]
-    rows = (
-        await Agency.select(Agency.id, Agency.code, Agency.name, Agency.kind, Agency.parent)
-        .where(
-            Agency.level.is_in(level_ids or [0])
-            & Agency.valid_to.is_null()
-            & Agency.kind.is_in(["peoples_committee", "service_center"])
-        )
-        .order_by(Agency.level.rank)
-        .order_by(Agency.name)
-        .run()
-    )
-    with_centre = {r["parent"] for r in rows if r["kind"] == "service_center"}
-    return [r for r in rows if r["id"] not in with_centre]
+    found = await Agency.raw(RECEIVING_AGENCIES_SQL, procedure.id).run()
+    with_centre = {r["parent"] for r in found if r["kind"] == "service_center"}
+    return [r for r in found if r["id"] not in with_centre]
 
 
 @dataclass(frozen=True)
@@ -142,17 +135,16 @@ async def start_or_resume(citizen: Citizen, procedure: ProcedureView) -> dict[st
     )
 
 
+OWN_DOSSIER_SQL = (
+    f"SELECT {rows.columns_sql(Dossier, 'd')}, p.code AS procedure_code FROM dossier d "
+    "LEFT JOIN procedure p ON p.id = d.procedure WHERE d.reference = {} AND d.citizen = {}"
+)
+
+
 async def own_dossier(citizen: Citizen, reference: str) -> dict[str, Any] | None:
     """A dossier of this citizen by reference; None for anybody else's (no difference shown)."""
-    return (
-        await Dossier.select(
-            Dossier.all_columns(), Dossier.procedure.code.as_alias("procedure_code")
-        )
-        .where((Dossier.reference == reference) & (Dossier.citizen == citizen.id))
-        .output(load_json=True)
-        .first()
-        .run()
-    )
+    found = await Dossier.raw(OWN_DOSSIER_SQL, reference, citizen.id).run()
+    return rows.decoded(Dossier, found[0]) if found else None
 
 
 async def save_answers(dossier_id: int, answers: dict[str, dict[str, str]], step_key: str) -> None:
@@ -290,11 +282,11 @@ async def submit(
 
 async def attachment_names(dossier_id: int) -> dict[str, dict[str, Any]]:
     """Attachments of a dossier by token, for showing what was uploaded."""
-    rows = (
+    found = (
         await Attachment.select(
             Attachment.token, Attachment.original_name, Attachment.size, Attachment.media_type
         )
         .where(Attachment.dossier == dossier_id)
         .run()
     )
-    return {r["token"]: r for r in rows}
+    return {r["token"]: r for r in found}

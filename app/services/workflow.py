@@ -20,7 +20,7 @@ from app.domain.calendar import due_at
 from app.domain.dossier_codes import format_code, sequence_key
 from app.domain.fees import Channel, FeeQuote, FeeStatus, amount_due
 from app.models import Agency, Dossier, DossierEvent, Officer
-from app.services import notifications, queue_index, sequences
+from app.services import notifications, queue_index, rows, sequences
 from app.services.calendar import OFFICE_HOURS, local_now, to_local, working_calendar
 
 
@@ -124,13 +124,14 @@ async def _io_updates(row: dict[str, Any], decision: flow.Decision, now: datetim
     return updates
 
 
+LOAD_ROW_SQL = f"SELECT {rows.columns_sql(Dossier, 'd')} FROM dossier d WHERE d.id = {{}}"
+
+
 async def load_row(dossier_id: int) -> dict[str, Any]:
-    row = (
-        await Dossier.select().where(Dossier.id == dossier_id).output(load_json=True).first().run()
-    )
-    if row is None:
+    found = await Dossier.raw(LOAD_ROW_SQL, dossier_id).run()
+    if not found:
         raise flow.Refused("Không tìm thấy hồ sơ")
-    return row
+    return rows.decoded(Dossier, found[0])
 
 
 async def transition(
