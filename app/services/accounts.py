@@ -13,7 +13,7 @@ from app.db import write_transaction
 from app.domain import forms_answers, limits
 from app.domain.accounts import Identifier, parse_identifier, password_problem
 from app.models import Citizen, PasswordReset
-from app.services import outbox, places, rate_limit
+from app.services import outbox, places, rate_limit, rows
 from app.services.passwords import hash_password
 from app.services.sessions import close_all_sessions
 from app.settings import get_settings
@@ -306,5 +306,9 @@ async def purge_expired_resets(now: datetime | None = None) -> None:
     await PasswordReset.delete().where(PasswordReset.expires_at <= (now or datetime.now(UTC))).run()
 
 
+CITIZEN_SQL = f"SELECT {rows.columns_sql(Citizen, 'c')} FROM citizen c WHERE c.id = {{}}"
+
+
 async def citizen_by_id(citizen_id: int) -> Citizen | None:
-    return await Citizen.objects().where(Citizen.id == citizen_id).first()
+    found = await Citizen.raw(CITIZEN_SQL, citizen_id).run()
+    return Citizen(**found[0], _exists_in_db=True) if found else None

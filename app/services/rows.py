@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from piccolo.table import Table
+from piccolo.utils.sql_values import convert_to_sql_value
 
 
 def columns_sql(table: type[Table], alias: str) -> str:
@@ -24,3 +25,23 @@ def decoded(table: type[Table], row: dict[str, Any]) -> dict[str, Any]:
         if isinstance(row.get(name), str):
             row[name] = json.loads(row[name])
     return row
+
+
+def assignments(table: type[Table], values: dict[str, Any]) -> tuple[str, list[Any]]:
+    """``"column" = {}, …`` for an UPDATE, and the values converted as the query builder
+    converts them (JSON dumped, enums to their values)."""
+    parts, args = [], []
+    for name, value in values.items():
+        column = table._meta.get_column_by_name(name)
+        parts.append(f'"{column._meta.db_column_name}" = {{}}')
+        args.append(convert_to_sql_value(value, column))
+    return ", ".join(parts), args
+
+
+def insert(table: type[Table], values: dict[str, Any]) -> tuple[str, list[Any]]:
+    """An INSERT of one row of ``values`` (every column without a database default given)."""
+    columns = [table._meta.get_column_by_name(name) for name in values]
+    names = ", ".join(f'"{c._meta.db_column_name}"' for c in columns)
+    marks = ", ".join("{}" for _ in columns)
+    args = [convert_to_sql_value(v, c) for v, c in zip(values.values(), columns, strict=True)]
+    return f"INSERT INTO {table._meta.tablename} ({names}) VALUES ({marks})", args

@@ -206,11 +206,18 @@ COMPARED = ("fee_status", "is_priority", "is_delivery_recorded")
 
 
 async def _compare_and_set(dossier_id: int, row: dict[str, Any], updates: dict) -> None:
-    where = (Dossier.id == dossier_id) & (Dossier.status == row["status"])
+    sets, args = rows.assignments(Dossier, updates)
+    where, compared = ["id = {}", "status = {}"], [dossier_id, row["status"]]
     for name in COMPARED:
         if name in updates:
-            where &= Dossier._meta.get_column_by_name(name) == row[name]
-    done = await Dossier.update(_columns(updates)).where(where).returning(Dossier.id).run()
+            if row[name] is None:
+                where.append(f"{name} IS NULL")
+            else:
+                where.append(f"{name} = {{}}")
+                compared.append(row[name])
+    done = await Dossier.raw(
+        f"UPDATE dossier SET {sets} WHERE {' AND '.join(where)} RETURNING id", *args, *compared
+    ).run()
     if not done:
         raise Conflict("Hồ sơ vừa được cập nhật bởi người khác. Vui lòng tải lại trang.")
 
@@ -223,21 +230,21 @@ async def _append_event(
     now: datetime,
     updates: dict[str, Any],
 ) -> None:
-    await (
-        DossierEvent(
-            dossier=dossier_id,
-            at=now,
-            actor_kind=actor.kind,
-            actor_id=actor.id,
-            action=decision.action.value,
-            from_status=decision.from_status.value,
-            to_status=decision.to_status.value,
-            note=decision.note,
-            data={**decision.event_data, **_due_change(row, updates)},
-        )
-        .save()
-        .run()
+    sql, args = rows.insert(
+        DossierEvent,
+        {
+            "dossier": dossier_id,
+            "at": now,
+            "actor_kind": actor.kind,
+            "actor_id": actor.id,
+            "action": decision.action.value,
+            "from_status": decision.from_status.value,
+            "to_status": decision.to_status.value,
+            "note": decision.note,
+            "data": {**decision.event_data, **_due_change(row, updates)},
+        },
     )
+    await DossierEvent.raw(sql, *args).run()
 
 
 async def check_parties(
