@@ -15,7 +15,15 @@ from app.domain.desk_messages import done_message
 from app.input_guard import MAX_ID
 from app.models import Officer
 from app.routes._guards import current_officer
-from app.services import desk, desk_documents, desk_queue, desk_work, officers, payments, workflow
+from app.services import (
+    desk,
+    desk_documents,
+    desk_queue_nav,
+    desk_work,
+    officers,
+    payments,
+    workflow,
+)
 from app.services import wizard as wz
 from app.services.agencies import other_agencies
 from app.services.catalogue import get_catalogue
@@ -91,7 +99,7 @@ async def dossier_context(
         "today": facts.today,
         "work": await desk_work.opened(officer.id, view.row["id"]),
         "checklist": await desk_work.checklist(view.row["id"], components, view.attachments),
-        "queue_nav": await desk_queue.navigation(agency_id, officer.id, roles, query, view.id),
+        "queue_nav": await desk_queue_nav.navigation(agency_id, officer.id, roles, query, view.id),
         "done": done_message(query.get("xong", "")),
     }
 

@@ -470,7 +470,7 @@ PROVINCE_DOSSIER_STATISTICS = [
 async def test_next_dossier_follows_the_table_s_order_in_every_kind_of_view(demo_db):
     from app.domain.dossier_flow import Role
     from app.domain.search import fold
-    from app.services import desk_queue
+    from app.services import desk_queue, desk_queue_nav
     from app.services.calendar import local_now
 
     agency = (await Agency.select(Agency.id).where(Agency.code == HOA_BINH).first())["id"]
@@ -498,7 +498,7 @@ async def test_next_dossier_follows_the_table_s_order_in_every_kind_of_view(demo
     now = local_now()
 
     async def table(pairs: dict[str, str]) -> list[int]:
-        view, q = desk_queue.view_of(pairs, roles), pairs.get("q", "")
+        view, q = desk_queue_nav.view_of(pairs, roles), pairs.get("q", "")
         counts = await desk_queue.counts(agency, view, now, 0)
         ids, cursor = [], ""
         while True:
@@ -521,7 +521,7 @@ async def test_next_dossier_follows_the_table_s_order_in_every_kind_of_view(demo
             assert len(ids) == 30, pairs
         tail = ids[-12:]  # ours among them: received after every other dossier
         for here, after in zip(tail, tail[1:], strict=False):
-            nav = await desk_queue.navigation(agency, 0, roles, pairs, here)
+            nav = await desk_queue_nav.navigation(agency, 0, roles, pairs, here)
             assert nav.next_id == after, (pairs, here)
-        last = await desk_queue.navigation(agency, 0, roles, pairs, ids[-1])
+        last = await desk_queue_nav.navigation(agency, 0, roles, pairs, ids[-1])
         assert last.next_id is None, pairs
