@@ -69,22 +69,35 @@ def _recipients(row: dict[str, Any], citizen: dict[str, Any] | None) -> list[tup
     ]
 
 
-async def on_transition(row: dict[str, Any], action: flow.Action) -> int:
-    """Queue one message per chosen channel; called inside the transition's transaction."""
-    template = MESSAGES.get(action)
-    if template is None or not row.get("code"):
-        return 0
+async def recipients(row: dict[str, Any], action: flow.Action) -> list[tuple[str, str]]:
+    """Where the citizen is told of ``action`` (channel, address): read before the transition
+    takes the day's code counter, so that no other submission waits for this read."""
+    if MESSAGES.get(action) is None:
+        return []
     if action is A.SUBMIT and row.get("channel") != "online":
-        return 0  # a dossier brought to the desk is announced by its reception
+        return []  # a dossier brought to the desk is announced by its reception
     citizen = None
     if row.get("citizen"):
         found = await Citizen.raw(RECIPIENT_SQL, row["citizen"]).run()
         citizen = found[0] if found else None
+    return _recipients(row, citizen)
+
+
+async def on_transition(
+    row: dict[str, Any], action: flow.Action, to: list[tuple[str, str]] | None = None
+) -> int:
+    """Queue one message per channel of ``to`` (by default, read now: ``recipients``); called
+    inside the transition's transaction."""
+    template = MESSAGES.get(action)
+    if template is None or not row.get("code"):
+        return 0
+    if to is None:
+        to = await recipients(row, action)
     due = to_local(row["due_at"]).strftime("%H:%M %d/%m/%Y") if row.get("due_at") else "—"
     text = template.format(code=row["code"], due=due, note=row.get("status_note") or "")
     link = tracking_url(row["code"])
     queued = 0
-    for channel, address in _recipients(row, citizen):
+    for channel, address in to:
         body = f"{text}\nTra cứu: {link}"
         if action is A.RETURN_RESULT:
             body += f"\nĐánh giá mức độ hài lòng: {rating_url(row['code'])}"

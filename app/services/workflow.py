@@ -110,11 +110,10 @@ def command_of(action: flow.Action, actor: Actor, note: str, changes: Changes, n
 
 
 async def _io_updates(row: dict[str, Any], decision: flow.Decision, now: datetime) -> dict:
-    """The decision's column changes plus what needs the database: code, due dates."""
+    """The decision's column changes plus the due dates, which need the database (the code is
+    issued later, see ``transition``)."""
     updates = dict(decision.changes)
     records = set(decision.records)
-    if flow.Record.ISSUE_CODE in records and not row["code"]:
-        updates["code"] = await issue_code(row["receiving_agency"], now)
     if decision.due_from is not None:
         updates["due_at"] = await compute_due(row["rules"], decision.due_from)
     if flow.Record.EXTEND_DUE_DATE in records and decision.new_due_on:
@@ -147,8 +146,9 @@ async def transition(
 ) -> dict[str, Any]:
     """Apply ``action`` to a dossier or raise ``Refused`` (also when someone else was faster).
 
-    One transaction (joined when the caller already holds one): load, ``decide()``,
-    compare-and-set on the old status, ``along``, the history row, the outbox messages.
+    One transaction (joined when the caller already holds one): load, ``decide()``, the
+    recipients, the compare-and-set on the old status, the history row, the code, ``along``,
+    the desk index and the outbox messages (a refusal or a lost race rolls all back).
     ``along`` runs once the action is accepted (e.g. adding the supplied files, issuing the fee
     receipt), so a refused action leaves nothing behind. ``is_complete``: the submitter checked
     the dossier is complete (the SUBMIT row refuses otherwise). ``filled_in``: the applicant's
@@ -166,15 +166,29 @@ async def transition(
         if actor.kind == "officer":
             await check_parties(row, action, actor, changes)
         updates = {**(filled_in or {}), **await _io_updates(row, decision, now)}
+        to = await notifications.recipients({**row, **updates}, action) if decision.notifies else []
         await _compare_and_set(dossier_id, row, updates)
+        await _append_event(dossier_id, row, decision, actor, now, updates)
+        if flow.Record.ISSUE_CODE in decision.records and not row["code"]:
+            updates["code"] = await _set_code(dossier_id, row["receiving_agency"], now)
         if along is not None:
             await along()
-        await _append_event(dossier_id, row, decision, actor, now, updates)
         after = {**row, **updates}
         await queue_index.record(row, after)
         if decision.notifies:
-            await notifications.on_transition(after, action)
+            await notifications.on_transition(after, action, to)
     return after
+
+
+async def _set_code(dossier_id: int, agency_id: int, now: datetime) -> str:
+    """Issue the dossier's code and write it. The day's code counter, and after it the desk's
+    counts, are rows every submission to the agency writes: on PostgreSQL other transactions
+    wait for them from here to the commit, so the code comes after the compare-and-set and the
+    history row (a second submission of the same dossier waits at the compare-and-set, before
+    it takes any lock on the counter)."""
+    code = await issue_code(agency_id, now)
+    await Dossier.raw("UPDATE dossier SET code = {} WHERE id = {}", code, dossier_id).run()
+    return code
 
 
 def _columns(values: dict[str, Any]) -> dict:
