@@ -83,16 +83,12 @@ async def recipients(row: dict[str, Any], action: flow.Action) -> list[tuple[str
     return _recipients(row, citizen)
 
 
-async def on_transition(
-    row: dict[str, Any], action: flow.Action, to: list[tuple[str, str]] | None = None
-) -> int:
-    """Queue one message per channel of ``to`` (by default, read now: ``recipients``); called
-    inside the transition's transaction."""
+async def on_transition(row: dict[str, Any], action: flow.Action, to: list[tuple[str, str]]) -> int:
+    """Queue one message per channel of ``to`` (read by ``recipients``); called inside the
+    transition's transaction."""
     template = MESSAGES.get(action)
     if template is None or not row.get("code"):
         return 0
-    if to is None:
-        to = await recipients(row, action)
     due = to_local(row["due_at"]).strftime("%H:%M %d/%m/%Y") if row.get("due_at") else "—"
     text = template.format(code=row["code"], due=due, note=row.get("status_note") or "")
     link = tracking_url(row["code"])

@@ -10,7 +10,6 @@ answer, so codes cannot be enumerated.
 from __future__ import annotations
 
 import hmac
-import json
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +20,7 @@ from app.domain.dossier_codes import normalize_code
 from app.domain.fees import FEE_STATUS_LABELS, FeeStatus
 from app.domain.text import ascii_digits
 from app.models import Dossier, DossierEvent
-from app.services import rate_limit
+from app.services import rate_limit, rows
 from app.services.key_locks import KeyLocks
 from app.settings import get_settings
 
@@ -131,18 +130,11 @@ ROW_SQL = (
     "FROM dossier d LEFT JOIN procedure p ON p.id = d.procedure WHERE d.code = {}"
 )
 EVENTS_SQL = "SELECT at, action, note FROM dossier_event WHERE dossier = {} ORDER BY id"
-JSON_COLUMNS = ("missing_items", "rules", "delivery_info")
 
 
 async def _row(code: str) -> dict[str, Any] | None:
-    rows = await Dossier.raw(ROW_SQL, code).run()
-    if not rows:
-        return None
-    row = rows[0]
-    for name in JSON_COLUMNS:
-        if isinstance(row[name], str):
-            row[name] = json.loads(row[name])
-    return row
+    found = await Dossier.raw(ROW_SQL, code).run()
+    return rows.decoded(Dossier, found[0]) if found else None
 
 
 async def look_up(code: str, factor: str, address: str) -> PublicDossier | None:
