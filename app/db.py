@@ -10,6 +10,9 @@ import sqlite3
 from piccolo.engine.base import Engine
 
 from app.settings import get_settings
+from app.sqlite_engine import by_index, point_reads
+
+__all__ = ["DB", "by_index", "enable_sqlite_wal", "make_engine", "point_reads", "write_transaction"]
 
 
 def make_engine() -> Engine:

@@ -9,6 +9,13 @@ This engine keeps them per event loop:
   one at a time (an ``asyncio.Lock``). Other processes on the same file are kept out by SQLite's
   own write lock, which waits up to the busy timeout.
 
+**Point reads** (:func:`point_reads`): a read-only statement run inside that block, outside a
+transaction, runs on the event loop's own thread through one more connection, without a trip to
+a connection's thread (which costs several times what a look-up by an index does). It never
+waits: that connection has no busy timeout, and a statement it finds locked runs on a reader as
+usual. Only look-ups through an index belong there (a row by its key, a page of an index, a
+counter); a statement that may scan would hold up every request of the process while it runs.
+
 Every connection is opened with WAL, ``synchronous=NORMAL`` (durable across a crash of the
 process; a power cut may lose the last commits, never the file), ``busy_timeout`` and foreign
 keys on. :meth:`close_connection_pool` runs ``PRAGMA optimize`` on the writer and closes
@@ -19,11 +26,15 @@ command that never closes the pool still exits.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
-from typing import Any
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
+from functools import lru_cache
+from typing import Any, ParamSpec, TypeVar
 
 import aiosqlite
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
@@ -31,23 +42,78 @@ from piccolo.querystring import QueryString
 
 WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|VACUUM)\b", re.I)
 READS = re.compile(r"^\s*(SELECT|WITH|EXPLAIN|VALUES)\b", re.I)
+BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+_POINT_READS: ContextVar[bool] = ContextVar("point_reads", default=False)
+_LOCKED = object()  # a point read found the database locked
 
 
+@contextmanager
+def point_reads() -> Iterator[None]:
+    """Reads in this block are look-ups through an index: on SQLite they run on the event
+    loop's thread (see the module's text); elsewhere this changes nothing."""
+    token = _POINT_READS.set(True)
+    try:
+        yield
+    finally:
+        _POINT_READS.reset(token)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def by_index(function: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """A coroutine function whose reads are all point reads (:func:`point_reads`)."""
+
+    @functools.wraps(function)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with point_reads():
+            return await function(*args, **kwargs)
+
+    return wrapper
+
+
+@lru_cache(maxsize=1024)  # the app's statements are few texts with parameters
 def is_read_only(sql: str) -> bool:
     """True for a statement a reader connection may run (no write anywhere in it)."""
     return bool(READS.match(sql)) and not WRITES.search(sql) and "PRAGMA" not in sql.upper()
 
 
 class _Pool:
-    """The connections of one event loop."""
+    """The connections of one event loop. A reader given back goes to the statement that has
+    waited longest (first come, first served): a queue would let a newcomer take it before the
+    waiter it woke, and under load some requests would wait many turns."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop, size: int) -> None:
         self.loop = loop
         self.size = size
-        self.idle: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        self.idle: list[aiosqlite.Connection] = []
+        self.waiting: deque[asyncio.Future[aiosqlite.Connection]] = deque()
         self.readers: list[aiosqlite.Connection] = []
+        self.opening = 0  # readers being opened
         self.writer: aiosqlite.Connection | None = None
+        self.here: sqlite3.Connection | None = None  # point reads, on the loop's thread
         self.write_lock = asyncio.Lock()
+
+    async def take(self) -> aiosqlite.Connection:
+        if self.idle:
+            return self.idle.pop()
+        turn = self.loop.create_future()
+        self.waiting.append(turn)
+        try:
+            return await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self.give_back(turn.result())  # handed over just as the wait was cancelled
+            raise
+
+    def give_back(self, conn: aiosqlite.Connection) -> None:
+        while self.waiting:
+            turn = self.waiting.popleft()
+            if not turn.done():
+                turn.set_result(conn)
+                return
+        self.idle.append(conn)
 
 
 class PooledTransaction(SQLiteTransaction):
@@ -119,22 +185,38 @@ class PooledSQLiteEngine(SQLiteEngine):
             pool.writer = await self._open()
         return pool.writer
 
-    @asynccontextmanager
-    async def reader(self) -> AsyncIterator[aiosqlite.Connection]:
+    def _read_here(self, pool: _Pool, sql: str, args: list[Any]) -> Any:
+        if pool.here is None:
+            kwargs = {**self.connection_kwargs, "timeout": 0, "check_same_thread": False}
+            pool.here = sqlite3.connect(**kwargs)  # a file open: no wait, no lock
+            pool.here.row_factory = _dict_factory
+            pool.here.execute("PRAGMA query_only=1")
+        try:
+            return pool.here.execute(sql, args).fetchall()
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode in BUSY:
+                return _LOCKED
+            raise
+
+    async def _read(self, sql: str, args: list[Any]) -> Any:
         pool = await self.pool()
-        if pool.idle.empty() and len(pool.readers) < pool.size:
-            conn = await self._open()
+        if not pool.idle and pool.opening + len(pool.readers) < pool.size:
+            pool.opening += 1  # counted before the wait, so a burst opens no more than size
+            try:
+                conn = await self._open()
+            finally:
+                pool.opening -= 1
             pool.readers.append(conn)
         else:
-            conn = await pool.idle.get()
+            conn = await pool.take()
         try:
-            yield conn
+            return await self._execute(conn, sql, args)
         finally:
-            pool.idle.put_nowait(conn)
+            pool.give_back(conn)
 
     async def _execute(self, conn: aiosqlite.Connection, sql: str, args: list[Any]) -> Any:
-        async with conn.execute(sql, args) as cursor:
-            return await cursor.fetchall()
+        # one trip to the connection's thread (execute and fetch together), not three
+        return await conn.execute_fetchall(sql, args)
 
     async def run_querystring(self, querystring: QueryString, in_pool: bool = False):
         sql, args = querystring.compile_string(engine_type=self.engine_type)
@@ -150,8 +232,11 @@ class PooledSQLiteEngine(SQLiteEngine):
         if current is not None:
             return await self._execute(current.connection, sql, args)
         if is_read_only(sql):
-            async with self.reader() as conn:
-                return await self._execute(conn, sql, args)
+            if _POINT_READS.get():
+                found = self._read_here(await self.pool(), sql, args)
+                if found is not _LOCKED:
+                    return found
+            return await self._read(sql, args)
         pool = await self.pool()
         async with pool.write_lock:
             return await self._execute(await self.writer(pool), sql, args)
@@ -183,6 +268,8 @@ class PooledSQLiteEngine(SQLiteEngine):
                 with suppress(sqlite3.Error):
                     await pool.writer.execute("PRAGMA optimize")
             await pool.writer.close()
+        if pool.here is not None:
+            pool.here.close()
         for conn in pool.readers:
             await conn.close()
 
