@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl
@@ -10,6 +11,7 @@ from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.response import Stream, Template
 
+from app.db import point_reads
 from app.domain import desk_view as dv
 from app.domain import dossier_flow as flow
 from app.models import Officer
@@ -57,9 +59,11 @@ class DeskQueueController(Controller):
         now = workflow.local_now()
         if VIEW_PARAMS & request.query_params.keys() and not view.errors:
             await desk_queue.remember(officer.id, view, now, await saved_view(request, officer))
-        counts = await desk_queue.counts(agency_id, view, now, officer.id)
-        result = await desk_queue.page(agency_id, view, now, officer.id, counts, q, cursor)
-        heading = await desk_heading.load(agency_id, now.date())
+        # a queue of the agency's index is point reads; a search or filters may read more
+        with point_reads() if not q and not view.has_filters else nullcontext():
+            counts = await desk_queue.counts(agency_id, view, now, officer.id)
+            result = await desk_queue.page(agency_id, view, now, officer.id, counts, q, cursor)
+            heading = await desk_heading.load(agency_id, now.date())
         context = {
             **await _choices(heading.colleagues),
             "officer": officer,

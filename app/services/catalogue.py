@@ -16,6 +16,7 @@ import time
 from datetime import date
 
 from app import memory
+from app.db import by_index
 from app.models import CatalogueState
 from app.services.catalogue_build import build_catalogue
 from app.services.catalogue_views import (  # noqa: F401  (re-exported: what pages import)
@@ -32,6 +33,7 @@ from app.settings import get_settings
 log = logging.getLogger("motcua.catalogue")
 
 
+@by_index
 async def _version() -> int:
     row = await CatalogueState.select(CatalogueState.version).first().run()
     return row["version"] if row else 0

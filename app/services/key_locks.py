@@ -47,7 +47,8 @@ class KeyLocks:
         wanted = set(keys)
         while (event := self._take_or_wait(wanted)) is not None:
             try:
-                await asyncio.wait_for(event.wait(), WAKE_UP_SECONDS)
+                async with asyncio.timeout(WAKE_UP_SECONDS):  # no task of its own
+                    await event.wait()
             except TimeoutError:
                 with self._guard:
                     self._waiters = [w for w in self._waiters if w[1] is not event]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from app.db import by_index
 from app.domain.mfa import required as mfa_required
 from app.models import Citizen, Officer
 from app.services.accounts import citizen_by_id
@@ -59,6 +60,7 @@ def _officer(row: dict) -> Officer | None:
     return Officer(**values, _exists_in_db=True)
 
 
+@by_index  # the session by its token's digest, an officer and a citizen by id
 async def load(token: str, now: datetime | None = None) -> RequestAccount:
     """The account of the session ``token`` opens, or an empty answer (no, ended or idle
     session; a locked officer)."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from app.db import by_index
 from app.domain import dossier_flow as flow
 from app.domain.dossier_codes import normalize_code
 from app.domain.fees import FEE_STATUS_LABELS, FeeStatus
@@ -137,8 +138,10 @@ async def _row(code: str) -> dict[str, Any] | None:
     return rows.decoded(Dossier, found[0]) if found else None
 
 
+@by_index
 async def look_up(code: str, factor: str, address: str) -> PublicDossier | None:
     """The public view, or None when the code or the factor is wrong (the same answer).
+    Its reads are look-ups by a unique key (point reads, app/sqlite_engine.py).
 
     Three statements and no write when the factor is right: one read of the mistakes counted
     so far (per address, per code from this address, per code), the dossier, its history. A
@@ -170,6 +173,7 @@ async def look_up(code: str, factor: str, address: str) -> PublicDossier | None:
     return await _public(row)
 
 
+@by_index
 async def by_signed_link(code: str) -> PublicDossier | None:
     """For a link whose signature the caller has verified."""
     row = await _row(code)
