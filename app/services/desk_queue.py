@@ -347,6 +347,13 @@ async def describe(rows: list[dict[str, Any]], now: datetime, officer_id: int) -
             dv.due_words(to_local(row["due_at"]).date(), today, calendar) if shown else ""
         )
         row["is_overdue"] = bool(shown and row["due_at"] < now)
+        # the dates as the table shows them, formatted here once rather than in the template
+        row["received_on"] = (
+            to_local(row["submitted_at"]).strftime("%d/%m/%Y") if row["submitted_at"] else ""
+        )
+        row["due_text"] = (
+            to_local(row["due_at"]).strftime("%H:%M %d/%m/%Y") if row["due_at"] else ""
+        )
         row["fee_label"] = FEE_STATUS_LABELS.get(row["fee_status"], row["fee_status"])
         row["channel_label"] = dv.CHANNELS.get(row["channel"], row["channel"])
         row["is_followed"] = row["id"] in seen
