@@ -40,7 +40,7 @@ def fragment(text: str) -> Fragment:
     return Fragment(" ".join(fold(text).split()), normalize_code(text))
 
 
-def _is_postgres() -> bool:
+def is_postgres() -> bool:
     from app.settings import get_settings
 
     return get_settings().is_postgres
@@ -65,7 +65,7 @@ def like_condition(frag: Fragment, alias: str = "dossier") -> tuple[str, list[An
     fragment, by ``LIKE`` — on PostgreSQL this is what the trigram indexes answer."""
     # Backslash escapes: PostgreSQL's default (an explicit ESCAPE would hide the pattern from
     # the trigram index's planner), SQLite's only when asked.
-    escape = "" if _is_postgres() else " ESCAPE '\\'"
+    escape = "" if is_postgres() else " ESCAPE '\\'"
     sql = f"({alias}.applicant_search LIKE {{}}{escape} OR {alias}.code LIKE {{}}{escape})"
     return sql, [like_pattern(frag.name), like_pattern(frag.code)]
 
@@ -74,7 +74,7 @@ def match_condition(frag: Fragment, id_sql: str = "dossier.id") -> tuple[str, li
     """SQL true for the dossiers matching the fragment, through the trigram index when it can:
     an ``IN`` over the FTS5 table on SQLite, the ``LIKE`` the GIN indexes serve on PostgreSQL.
     ``id_sql`` names the dossier id column in the caller's query."""
-    if _is_postgres() or not frag.indexed:
+    if is_postgres() or not frag.indexed:
         alias = id_sql.rsplit(".", 1)[0]
         return like_condition(frag, alias)
     return (
@@ -86,7 +86,7 @@ def match_condition(frag: Fragment, id_sql: str = "dossier.id") -> tuple[str, li
 async def matches_at_least(frag: Fragment, limit: int) -> bool:
     """Whether ``limit`` dossiers or more match (drafts included): reads at most ``limit``
     entries of the index, so it is cheap whatever the number of matches."""
-    if _is_postgres() or not frag.indexed:
+    if is_postgres() or not frag.indexed:
         sql, args = like_condition(frag, "d")
         query = f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM dossier d WHERE {sql} LIMIT {{}}) x"
     else:
@@ -108,7 +108,7 @@ def _text(row: dict[str, Any] | None) -> tuple[str, str] | None:
 async def record(before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
     """Keep the SQLite search row of a dossier: ``before``/``after`` are None while the dossier
     is not searchable (a draft). Called by :func:`app.services.queue_index.record`."""
-    if _is_postgres():
+    if is_postgres():
         return
     old, new = _text(before), _text(after)
     if old == new:
@@ -126,7 +126,7 @@ async def record(before: dict[str, Any] | None, after: dict[str, Any] | None) ->
 
 async def rebuild() -> None:
     """Fill the SQLite search table from ``dossier`` (inside the caller's transaction)."""
-    if _is_postgres():
+    if is_postgres():
         return
     from app.db import DB
 

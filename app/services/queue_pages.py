@@ -55,10 +55,13 @@ def queue_plan(queue: Any, now: datetime, soon_hours: int) -> Plan:
 
 async def search_plan(text: str) -> tuple[Plan, int]:
     """The rows a search shows, in submission order, and the count cap that keeps counting
-    them cheap: a whole code or reference is one dossier; a fragment with fewer than
+    them cheap: a whole code or reference is one dossier; on SQLite a fragment with fewer than
     SEARCH_SPARSE_LIMIT matches is filtered by the trigram index's answer; a more common one
     (or one too short for trigrams) is checked row by row while walking the agency's index in
-    order, which finds a page of a common name after a few dozen rows."""
+    order, which finds a page of a common name after a few dozen rows. On PostgreSQL both are
+    the same ``LIKE`` (the planner chooses between the GIN indexes and the walk), so the
+    matches are not counted first (that count read the whole GIN answer of a common name:
+    21 ms of a 28 ms search at 100,000 dossiers). Matches are counted up to SEARCH_COUNT_CAP."""
     code = normalize_code(text)
     if is_valid_code(code):
         return Plan("ds.code = {}", [code], "submitted_at", DOSSIER_JOIN), 1
@@ -66,9 +69,10 @@ async def search_plan(text: str) -> tuple[Plan, int]:
     if reference is not None:
         return Plan("ds.reference = {}", [reference], "submitted_at", DOSSIER_JOIN), 1
     frag = dossier_search.fragment(text)
-    if frag.indexed and not await dossier_search.matches_at_least(frag, SEARCH_SPARSE_LIMIT):
+    own_index = frag.indexed and not dossier_search.is_postgres()
+    if own_index and not await dossier_search.matches_at_least(frag, SEARCH_SPARSE_LIMIT):
         sql, args = dossier_search.match_condition(frag, "ds.id")
-        return Plan(sql, args, "submitted_at", DOSSIER_JOIN), SEARCH_SPARSE_LIMIT
+        return Plan(sql, args, "submitted_at", DOSSIER_JOIN), SEARCH_COUNT_CAP
     sql, args = dossier_search.like_condition(frag, "ds")
     return Plan(sql, args, "submitted_at", DOSSIER_JOIN), SEARCH_COUNT_CAP
 
