@@ -12,7 +12,15 @@ from piccolo.engine.base import Engine
 from app.settings import get_settings
 from app.sqlite_engine import by_index, point_reads
 
-__all__ = ["DB", "by_index", "enable_sqlite_wal", "make_engine", "point_reads", "write_transaction"]
+__all__ = [
+    "DB",
+    "by_index",
+    "enable_sqlite_wal",
+    "make_engine",
+    "point_reads",
+    "start_pool",
+    "write_transaction",
+]
 
 
 def make_engine() -> Engine:
@@ -29,6 +37,21 @@ def make_engine() -> Engine:
 
 
 DB = make_engine()
+
+
+async def _keep_session(connection: object) -> None:
+    """What a PostgreSQL connection given back to the pool needs here: nothing. asyncpg has
+    already rolled back a transaction left open; the app sets no session variable, holds no
+    advisory lock or cursor and listens to nothing outside a transaction, so the default reset
+    (``RESET ALL``, ``UNLISTEN *``, … — one more round trip after every statement) undoes
+    nothing."""
+
+
+async def start_pool(**kwargs: object) -> None:
+    """The process' connections: asyncpg's pool on PostgreSQL, the kept connections on SQLite."""
+    if get_settings().is_postgres:
+        kwargs.setdefault("reset", _keep_session)
+    await DB.start_connection_pool(**kwargs)
 
 
 def enable_sqlite_wal() -> None:

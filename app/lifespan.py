@@ -32,12 +32,13 @@ def _workers() -> list[asyncio.Task[None]]:
 
 @asynccontextmanager
 async def database(app: Litestar) -> AsyncIterator[None]:
+    from app.db import start_pool
     from app.piccolo_conf import DB
 
     settings = get_settings()
     pool = settings.db_pool if settings.is_postgres else True  # SQLite: closes, optimizes
     if pool:
-        await DB.start_connection_pool()
+        await start_pool()
     workers = _workers()
     try:
         yield

@@ -29,6 +29,7 @@ async def replay(spec: dict[str, Any]) -> dict[str, Any]:
     import httpx
     from piccolo.querystring import QueryString
 
+    from app.db import start_pool
     from app.main import create_app
     from app.piccolo_conf import DB
     from app.settings import get_settings
@@ -51,7 +52,7 @@ async def replay(spec: dict[str, Any]) -> dict[str, Any]:
 
     pool = settings.is_postgres and settings.db_pool
     if pool:
-        await DB.start_connection_pool()
+        await start_pool()  # as the app starts it
     engine_class.run_querystring = timed  # type: ignore[method-assign]
     try:
         # the cost of one trivial statement through the engine (connection handling included)
