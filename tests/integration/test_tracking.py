@@ -160,3 +160,29 @@ async def test_the_public_page_follows_a_supplement_from_request_to_supply(clien
     supplied = (await client.get("/tra-cuu", params=query)).text
     assert "Cơ quan đã nhận giấy tờ bổ sung" in supplied  # the timeline shows it arrived
     assert "Đang tạm dừng" not in supplied and "Ngày hẹn trả kết quả" in supplied
+
+
+async def test_the_history_shown_is_the_dossiers_own_in_order_with_its_times(demo_db):
+    from app.domain import dossier_flow as flow
+    from app.models import DossierEvent
+    from app.services import workflow
+    from tests.integration.builders import officer_id
+
+    dossier = await submitted_dossier("0904000031", "track31@example.com")
+    agency = dossier["receiving_agency"]
+    desk = workflow.Actor(
+        "officer", await officer_id("tiepnhan.hoabinh"), flow.Role.RECEPTIONIST, agency
+    )
+    await workflow.transition(dossier["id"], flow.Action.RECEIVE, desk, note="Đã nhận đủ")
+    found = await tracking.look_up(dossier["code"], "0031", "198.51.100.31")
+    stored = (
+        await DossierEvent.select(DossierEvent.at, DossierEvent.action, DossierEvent.note)
+        .where(DossierEvent.dossier == dossier["id"])
+        .order_by(DossierEvent.id)
+    )
+    public = [e for e in stored if e["action"] in tracking.PUBLIC_ACTIONS]
+    assert len(public) >= 2, stored
+    assert [(e["at"], e["action"], e["note"]) for e in found.events] == [
+        (e["at"], e["action"], e["note"]) for e in public
+    ]
+    assert all(e["at"].tzinfo is not None for e in found.events)  # shown in local time
