@@ -90,10 +90,17 @@ async def purge_expired(now: datetime | None = None) -> None:
     await RateLimit.delete().where(RateLimit.expires_at < (now or datetime.now(UTC))).run()
 
 
+def keys_of(pairs: Sequence[tuple[Limit, str]], now: float) -> list[str]:
+    """The counter rows of every (limit, subject) in the window of ``now`` (for a caller that
+    reads them within a statement of its own: ``SELECT count FROM rate_limit WHERE key = …``,
+    no row meaning 0)."""
+    return [_key(limit, subject, _window(limit, now)[0]) for limit, subject in pairs]
+
+
 async def peek_all(pairs: Sequence[tuple[Limit, str]], now: float | None = None) -> list[int]:
     """The counts so far of every (limit, subject) in this window, in one read and no write."""
     now = time.time() if now is None else now
-    keys = [_key(limit, subject, _window(limit, now)[0]) for limit, subject in pairs]
+    keys = keys_of(pairs, now)
     rows = await RateLimit.raw(
         "SELECT key, count FROM rate_limit WHERE key IN (" + ", ".join("{}" for _ in keys) + ")",
         *keys,

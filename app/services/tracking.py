@@ -122,13 +122,24 @@ async def _public(row: dict[str, Any]) -> PublicDossier:
     )
 
 
-# The page's two reads, written out: a look-up is three short statements, and building them
-# through the query builder cost about as much as running them.
-ROW_SQL = (
-    "SELECT d.id, d.code, d.status, d.status_note, d.applicant_name, d.applicant_phone, "
+# The page's reads, written out: a look-up is two short statements, and building them through
+# the query builder cost about as much as running them.
+COLUMNS_SQL = (
+    "d.id, d.code, d.status, d.status_note, d.applicant_name, d.applicant_phone, "
     "d.applicant_id_number, d.submitted_at, d.due_at, d.missing_items, d.rules, d.fee_status, "
-    "d.fee_amount_vnd, d.delivery_method, d.delivery_info, p.name AS procedure_name "
-    "FROM dossier d LEFT JOIN procedure p ON p.id = d.procedure WHERE d.code = {}"
+    "d.fee_amount_vnd, d.delivery_method, d.delivery_info, p.name AS procedure_name"
+)
+ROW_SQL = (
+    f"SELECT {COLUMNS_SQL} FROM dossier d LEFT JOIN procedure p ON p.id = d.procedure "
+    "WHERE d.code = {}"
+)
+# The mistakes counted so far (three counters) and the dossier, in one row whether or not the
+# dossier exists: one statement where there were two.
+COUNTS_AND_ROW_SQL = (
+    "SELECT "
+    + ", ".join(f"(SELECT count FROM rate_limit WHERE key = {{}}) AS n{i}" for i in range(3))
+    + f", {COLUMNS_SQL} FROM (SELECT 1 AS one) x LEFT JOIN dossier d ON d.code = {{}} "
+    "LEFT JOIN procedure p ON p.id = d.procedure"
 )
 EVENTS_SQL = "SELECT at, action, note FROM dossier_event WHERE dossier = {} ORDER BY id"
 
@@ -138,13 +149,21 @@ async def _row(code: str) -> dict[str, Any] | None:
     return rows.decoded(Dossier, found[0]) if found else None
 
 
+async def _counts_and_row(
+    pairs: list[tuple[rate_limit.Limit, str]], code: str, now: float
+) -> tuple[list[int], dict[str, Any] | None]:
+    found = (await Dossier.raw(COUNTS_AND_ROW_SQL, *rate_limit.keys_of(pairs, now), code).run())[0]
+    counts = [int(found.pop(f"n{i}") or 0) for i in range(len(pairs))]
+    return counts, rows.decoded(Dossier, found) if found["id"] is not None else None
+
+
 @by_index
 async def look_up(code: str, factor: str, address: str) -> PublicDossier | None:
     """The public view, or None when the code or the factor is wrong (the same answer).
     Its reads are look-ups by a unique key (point reads, app/sqlite_engine.py).
 
-    Three statements and no write when the factor is right: one read of the mistakes counted
-    so far (per address, per code from this address, per code), the dossier, its history. A
+    Two statements and no write when the factor is right: one read of the mistakes counted so
+    far (per address, per code from this address, per code) with the dossier, its history. A
     wrong code or factor is counted against all three limits in one statement. The read, the
     comparison and the count of one code or address run one at a time in a process
     (:mod:`app.services.key_locks`), so a burst cannot all read "no mistakes yet"; across
@@ -159,11 +178,10 @@ async def look_up(code: str, factor: str, address: str) -> PublicDossier | None:
     ]
     async with _LOCKS.hold(f"address:{address}", f"code:{code}"):
         now = time.time()
-        counts = await rate_limit.peek_all(pairs, now)
+        counts, row = await _counts_and_row(pairs, code, now)
         verdict = rate_limit.verdict_of(pairs, counts, now)
         if not verdict.allowed:
             raise TooManyLookups(verdict.retry_after)
-        row = await _row(code)
         expected = expected_factor(row) if row else "0000-no-dossier"
         if row is None or not expected or not hmac.compare_digest(expected, factor):
             await rate_limit.hit_many(pairs, now)
