@@ -32,3 +32,61 @@ def test_one_holder_per_key_across_loops_and_threads():
     assert not any(t.is_alive() for t in threads)
     assert most == {"a": 1, "b": 1}
     assert inside == {"a": 0, "b": 0}
+
+
+async def test_a_key_goes_to_the_waiters_in_the_order_they_came():
+    locks = KeyLocks()
+    order: list[str] = []
+    first_in = asyncio.Event()
+    let_go = asyncio.Event()
+
+    async def holder() -> None:
+        async with locks.hold("address:x"):
+            first_in.set()
+            await let_go.wait()
+
+    async def one(name: str) -> None:
+        async with locks.hold("address:x", f"code:{name}"):
+            order.append(name)
+            await asyncio.sleep(0)
+
+    task = asyncio.create_task(holder())
+    await first_in.wait()
+    waiting = [asyncio.create_task(one(n)) for n in ("1", "2", "3")]
+    await asyncio.sleep(0.01)
+    let_go.set()
+    await asyncio.sleep(0)  # the holder lets go; a newcomer arrives at once
+    newcomer = asyncio.create_task(one("new"))
+    await asyncio.gather(task, *waiting, newcomer)
+    assert order == ["1", "2", "3", "new"]
+
+
+async def test_other_keys_do_not_wait_and_a_cancelled_waiter_leaves_the_line():
+    locks = KeyLocks()
+    inside = asyncio.Event()
+    let_go = asyncio.Event()
+
+    async def holder() -> None:
+        async with locks.hold("address:x"):
+            inside.set()
+            await let_go.wait()
+
+    task = asyncio.create_task(holder())
+    await inside.wait()
+    async with locks.hold("address:y"):  # another address: at once
+        pass
+    stuck = asyncio.create_task(_enter(locks, "address:x"))
+    behind = asyncio.create_task(_enter(locks, "address:x"))
+    await asyncio.sleep(0.01)
+    stuck.cancel()
+    let_go.set()
+    await asyncio.wait_for(asyncio.gather(task, behind), 5)  # the one behind still gets it
+    assert stuck.cancelled()
+    assert not locks._held and not locks._waiters
+    async with locks.hold("address:x"):  # and the key is free again
+        pass
+
+
+async def _enter(locks: KeyLocks, key: str) -> None:
+    async with locks.hold(key):
+        await asyncio.sleep(0)
