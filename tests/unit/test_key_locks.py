@@ -37,21 +37,14 @@ def test_one_holder_per_key_across_loops_and_threads():
 async def test_a_key_goes_to_the_waiters_in_the_order_they_came():
     locks = KeyLocks()
     order: list[str] = []
-    first_in = asyncio.Event()
     let_go = asyncio.Event()
-
-    async def holder() -> None:
-        async with locks.hold("address:x"):
-            first_in.set()
-            await let_go.wait()
 
     async def one(name: str) -> None:
         async with locks.hold("address:x", f"code:{name}"):
             order.append(name)
             await asyncio.sleep(0)
 
-    task = asyncio.create_task(holder())
-    await first_in.wait()
+    task = await _held_until(locks, "address:x", let_go)
     waiting = [asyncio.create_task(one(n)) for n in ("1", "2", "3")]
     await asyncio.sleep(0.01)
     let_go.set()
@@ -63,16 +56,8 @@ async def test_a_key_goes_to_the_waiters_in_the_order_they_came():
 
 async def test_other_keys_do_not_wait_and_a_cancelled_waiter_leaves_the_line():
     locks = KeyLocks()
-    inside = asyncio.Event()
     let_go = asyncio.Event()
-
-    async def holder() -> None:
-        async with locks.hold("address:x"):
-            inside.set()
-            await let_go.wait()
-
-    task = asyncio.create_task(holder())
-    await inside.wait()
+    task = await _held_until(locks, "address:x", let_go)
     async with locks.hold("address:y"):  # another address: at once
         pass
     stuck = asyncio.create_task(_enter(locks, "address:x"))
@@ -90,3 +75,17 @@ async def test_other_keys_do_not_wait_and_a_cancelled_waiter_leaves_the_line():
 async def _enter(locks: KeyLocks, key: str) -> None:
     async with locks.hold(key):
         await asyncio.sleep(0)
+
+
+async def _held_until(locks: KeyLocks, key: str, let_go: asyncio.Event) -> asyncio.Task:
+    """A task holding ``key`` (already inside) until ``let_go`` is set."""
+    inside = asyncio.Event()
+
+    async def holder() -> None:
+        async with locks.hold(key):
+            inside.set()
+            await let_go.wait()
+
+    task = asyncio.create_task(holder())
+    await inside.wait()
+    return task
