@@ -59,8 +59,7 @@ class DeskQueueController(Controller):
         now = workflow.local_now()
         if VIEW_PARAMS & request.query_params.keys() and not view.errors:
             await desk_queue.remember(officer.id, view, now, await saved_view(request, officer))
-        # a queue of the agency's index is point reads; a search or filters may read more
-        with point_reads() if not q and not view.has_filters else nullcontext():
+        with point_reads() if desk_queue.reads_by_index(view, q) else nullcontext():
             counts = await desk_queue.counts(agency_id, view, now, officer.id)
             result = await desk_queue.page(agency_id, view, now, officer.id, counts, q, cursor)
             heading = await desk_heading.load(agency_id, now.date())

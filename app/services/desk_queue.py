@@ -270,6 +270,12 @@ async def page(
     return QueuePage(rows, total, next_cursor, not cursor, exact, capped)
 
 
+def reads_by_index(view: dv.QueueView, q: str) -> bool:
+    """Whether the page's reads are all look-ups through the agency's index (point reads, see
+    app/sqlite_engine.py): a tab without a search or filters; those two may read many rows."""
+    return not q.strip() and not view.has_filters
+
+
 def in_index_order(view: dv.QueueView) -> bool:
     """Whether a search is listed in the order of the index (receipt), not one picked."""
     return view.sort in ("", "nhan") and not view.descending
